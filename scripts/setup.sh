@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what sopdoc needs on a fresh Debian/Ubuntu machine, and only what is missing:
+# system packages through apt-get (with sudo when not root), then a virtualenv in .venv
+# with the package and its pinned dependencies. Safe to run again; it does nothing when
+# everything is already in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the toolchain needs at run or test time. Later stages add to this list.
+APT_PACKAGES=(
+  python3-venv
+)
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "setup: apt-get not found; please install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "setup: sopdoc needs Python 3.11 or newer ($PYTHON is $("$PYTHON" --version 2>&1))" >&2
+  exit 1
+fi
+
+# Reinstall the Python side only when the pins changed.
+stamp=$VENV/.installed
+if [ ! -x "$VENV/bin/python" ] || [ ! -f "$stamp" ] \
+   || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+  echo "setup: preparing $VENV"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip==25.3
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+    -c constraints.txt -e '.[test]'
+  touch "$stamp"
+fi

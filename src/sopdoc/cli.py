@@ -1,0 +1,161 @@
+"""The command line: the only module that prints or exits.
+
+Exit codes: 0 ok, 1 invalid input or failed build, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import Diagnostics, count_line
+from .errors import SopdocError
+from .loader import load_project
+from .model import Project
+from .scaffold import new_sop, schema_text, write_schemas
+
+DEFAULT_SOURCES = Path("sop_sources")
+
+
+class UserError(click.ClickException):
+    """Shown as 'sopdoc: <message>' with no traceback."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"sopdoc: {self.message}", err=True)
+
+
+class SopdocGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SopdocError as exc:
+            raise UserError(str(exc), exc.exit_code) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception:
+            if ctx.params.get("show_traceback"):
+                raise
+            with tempfile.NamedTemporaryFile("w", prefix="sopdoc-", suffix=".log", delete=False) as log:
+                traceback.print_exc(file=log)
+            raise UserError(
+                f"kesalahan internal (bug di sopdoc, bukan di berkas Anda); rincian tersimpan di {log.name}. "
+                "Jalankan ulang dengan --traceback untuk melihatnya."
+            ) from None
+
+
+@click.group(cls=SopdocGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="sopdoc", message="%(prog)s %(version)s")
+@click.option("--traceback", "show_traceback", is_flag=True, help="Tampilkan traceback bila sopdoc sendiri gagal.")
+def cli(show_traceback: bool) -> None:
+    """sopdoc: Standar Operasional Prosedur (Permenpan RB 35/2012) sebagai data.
+
+    Sumber SOP ada di sop_sources/<instansi>/*.yml. Mulai dengan 'sopdoc new', lalu
+    periksa dengan 'sopdoc check'.
+    """
+
+
+def _existing(paths: tuple[Path, ...]) -> list[Path]:
+    paths = paths or (DEFAULT_SOURCES,)
+    for path in paths:
+        if not path.exists():
+            raise UserError(f"'{path}' tidak ditemukan", exit_code=2)
+    return list(paths)
+
+
+def _report(diagnostics: Diagnostics, strict: bool, err: bool) -> bool:
+    """Print the diagnostics and their count; True when the run must fail."""
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format(), err=err)
+    errors, warnings = diagnostics.error_count, diagnostics.warning_count
+    if errors or warnings or not err:
+        click.echo(count_line(errors, warnings), err=err)
+    return bool(errors or (strict and warnings))
+
+
+strict_option = click.option("--strict", is_flag=True, help="Perlakukan peringatan sebagai galat.")
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
+
+
+@cli.command()
+@paths_argument
+@strict_option
+def check(paths: tuple[Path, ...], strict: bool) -> None:
+    """Periksa sumber SOP dan laporkan setiap masalah dengan berkas:baris:kolom.
+
+    PATH dapat berupa folder sumber (bawaan: sop_sources/), folder satu instansi, atau
+    satu berkas SOP.
+    """
+    _, diagnostics = load_project(_existing(paths))
+    if _report(diagnostics, strict, err=False):
+        sys.exit(1)
+
+
+@cli.command()
+@paths_argument
+@strict_option
+def summary(paths: tuple[Path, ...], strict: bool) -> None:
+    """Periksa sumber, lalu cetak daftar instansi dan SOP dengan total waktunya."""
+    project, diagnostics = load_project(_existing(paths))
+    if _report(diagnostics, strict, err=True):
+        sys.exit(1)
+    click.echo(format_summary(project))
+
+
+def format_summary(project: Project) -> str:
+    lines = []
+    for entry in project.offices:
+        office = entry.office
+        lines.append(f"{office.nama} ({office.slug}): {len(entry.sops)} SOP")
+        for sop in entry.sops:
+            attached = f" [Lampiran {sop.lampiran.numeral}]" if sop.lampiran else ""
+            lines.append(f"  {sop.nomor}  {sop.nama}{attached}")
+            lines.append(f"      {len(sop.steps)} langkah, total waktu {sop.total_waktu}")
+    lines.append(f"{len(project.offices)} instansi, {len(project.sops)} SOP")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("office")
+@click.argument("slug")
+@click.option("--nama", required=True, help='Nama SOP, mis. "Layanan Kartu Keluarga".')
+@click.option("--sources", type=click.Path(path_type=Path), default=DEFAULT_SOURCES, show_default=True,
+              help="Folder sumber.")
+@click.option("--tanggal", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Tanggal pembuatan dan efektif (TTTT-BB-HH); bawaan: hari ini.")
+def new(office: str, slug: str, nama: str, sources: Path, tanggal) -> None:
+    """Buat kerangka SOP baru: sop_sources/OFFICE/SLUG.yml.
+
+    OFFICE adalah folder instansi (mis. kecamatan-jenawi; dibuat bila belum ada),
+    SLUG nama berkas SOP (mis. layanan-ktp). Berkas yang sudah ada tidak ditimpa.
+    """
+    today = tanggal.date() if tanggal else _dt.date.today()
+    for path in new_sop(sources, office, slug, nama, today):
+        click.echo(f"dibuat: {path}")
+    click.echo(f"Ganti setiap TODO, lalu jalankan: sopdoc check {sources / office}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["sop", "instansi"]), default="sop")
+@click.option("--write", "write_to", type=click.Path(path_type=Path), default=None,
+              help="Tulis kedua skema ke folder ini (mis. sop_sources) alih-alih mencetak.")
+def schema(kind: str, write_to: Path | None) -> None:
+    """Cetak JSON Schema format sumber, untuk pelengkapan otomatis di editor."""
+    if write_to is not None:
+        for path in write_schemas(write_to):
+            click.echo(f"ditulis: {path}")
+        return
+    click.echo(schema_text(kind), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="sopdoc")

@@ -1,0 +1,123 @@
+"""Durations of the Mutu Baku "Waktu" column: parsing, sums and Indonesian formatting.
+
+A working day is not 24 hours, so sums keep calendar-like units apart: seconds roll into
+minutes and minutes into hours, but hours never roll into days, and days, working days,
+weeks, months and years are each summed on their own. Only to *compare* two durations are
+they converted to hours (a day = 8 hours, a week = 5 working days, a month = 22 working
+days, a year = 12 months).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Largest first: the order in which a total is printed.
+UNITS = ("tahun", "bulan", "minggu", "hari kerja", "hari", "jam", "menit", "detik")
+
+_HOURS_PER_UNIT = {
+    "detik": Decimal(1) / 3600,
+    "menit": Decimal(1) / 60,
+    "jam": Decimal(1),
+    "hari": Decimal(8),
+    "hari kerja": Decimal(8),
+    "minggu": Decimal(5 * 8),
+    "bulan": Decimal(22 * 8),
+    "tahun": Decimal(12 * 22 * 8),
+}
+_SECONDS = {"detik": 1, "menit": 60, "jam": 3600}
+
+_WAKTU_RE = re.compile(
+    r"^\s*(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<unit>hari\s+kerja|detik|menit|jam|hari|minggu|bulan|tahun)\s*$",
+    re.IGNORECASE,
+)
+
+
+class WaktuError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Duration:
+    """Amounts per unit; sub-day units are kept normalised as seconds."""
+
+    seconds: Decimal = Decimal(0)
+    hari: Decimal = Decimal(0)
+    hari_kerja: Decimal = Decimal(0)
+    minggu: Decimal = Decimal(0)
+    bulan: Decimal = Decimal(0)
+    tahun: Decimal = Decimal(0)
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        match = _WAKTU_RE.match(text)
+        if not match:
+            raise WaktuError(text)
+        amount = Decimal(match["amount"].replace(",", "."))
+        unit = " ".join(match["unit"].lower().split())
+        return cls.of(amount, unit)
+
+    @classmethod
+    def of(cls, amount: Decimal, unit: str) -> Duration:
+        if unit in _SECONDS:
+            return cls(seconds=amount * _SECONDS[unit])
+        return cls(**{unit.replace(" ", "_"): amount})
+
+    def __add__(self, other: Duration) -> Duration:
+        return Duration(
+            self.seconds + other.seconds,
+            self.hari + other.hari,
+            self.hari_kerja + other.hari_kerja,
+            self.minggu + other.minggu,
+            self.bulan + other.bulan,
+            self.tahun + other.tahun,
+        )
+
+    def hours(self) -> Decimal:
+        """Comparable weight only; never printed."""
+        return (
+            self.seconds * _HOURS_PER_UNIT["detik"]
+            + self.hari * _HOURS_PER_UNIT["hari"]
+            + self.hari_kerja * _HOURS_PER_UNIT["hari kerja"]
+            + self.minggu * _HOURS_PER_UNIT["minggu"]
+            + self.bulan * _HOURS_PER_UNIT["bulan"]
+            + self.tahun * _HOURS_PER_UNIT["tahun"]
+        )
+
+    def parts(self) -> list[tuple[Decimal, str]]:
+        """(amount, unit) pairs from the largest unit down, zero amounts left out."""
+        hours, rest = divmod(self.seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        amounts = {
+            "tahun": self.tahun,
+            "bulan": self.bulan,
+            "minggu": self.minggu,
+            "hari kerja": self.hari_kerja,
+            "hari": self.hari,
+            "jam": hours,
+            "menit": minutes,
+            "detik": seconds,
+        }
+        return [(amounts[unit], unit) for unit in UNITS if amounts[unit]]
+
+    def format(self) -> str:
+        """Indonesian text, e.g. '2 hari kerja 3 jam 35 menit'; '0 menit' when empty."""
+        parts = self.parts()
+        if not parts:
+            return "0 menit"
+        return " ".join(f"{format_amount(amount)} {unit}" for amount, unit in parts)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def format_amount(amount: Decimal) -> str:
+    """Indonesian number: decimal comma, no trailing zeros."""
+    text = format(amount.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+ZERO = Duration()
