@@ -99,7 +99,17 @@ def discover(paths: list[Path]) -> tuple[list[Path], set[Path] | None, list[Path
 
 # ---------------------------------------------------------------- instansi.yml
 
-def _load_office(folder: Path, diagnostics: Diagnostics) -> Office | None:
+@dataclass
+class _OfficeFile:
+    """What instansi.yml declares, even when parts of it are invalid, so SOPs referring to a
+    declared-but-broken key are not blamed for it."""
+
+    office: Office | None  # None when instansi.yml has errors
+    officials: dict[str, Official | None]
+    decrees: dict[str, Decree | None]
+
+
+def _load_office(folder: Path, diagnostics: Diagnostics) -> _OfficeFile | None:
     source = folder / OFFICE_FILE
     if not source.is_file():
         diagnostics.error("SOP214", Location(source), f"folder '{folder.name}' tidak punya {OFFICE_FILE}",
@@ -137,9 +147,12 @@ def _load_office(folder: Path, diagnostics: Diagnostics) -> Office | None:
 
     logo = _check_logo(values.get("logo"), folder, at) if "logo" in values else None
     layout = values.get("tata_letak", {})
+    declared_officials = {key: officials.get(key) for key in _declared(ctx, "pejabat")}
+    declared_decrees = {key: None for key in _declared(ctx, "keputusan")}
+    declared_decrees.update({decree.key: decree for decree in decrees})
     if diagnostics.has_errors_in(source):
-        return None
-    return Office(
+        return _OfficeFile(None, declared_officials, declared_decrees)
+    office = Office(
         slug=folder.name, folder=folder, source=source,
         pemerintah=values["pemerintah"], nama=values["nama"],
         alamat=values.get("alamat"), telepon=values.get("telepon"), website=values.get("website"),
@@ -147,6 +160,13 @@ def _load_office(folder: Path, diagnostics: Diagnostics) -> Office | None:
         tata_letak=PageSetup(layout.get("kertas", "F4"), layout.get("ulang_judul_tabel", True)),
         pejabat=tuple(officials.values()), keputusan=tuple(decrees),
     )
+    return _OfficeFile(office, declared_officials, declared_decrees)
+
+
+def _declared(ctx: CheckContext, table: str) -> list[str]:
+    """Keys written under a table of instansi.yml, valid or not."""
+    return [at[1] for at in ctx.locations
+            if len(at) == 2 and at[0] == table and isinstance(at[1], str) and at[1] != "@key"]
 
 
 def _check_logo(name: str, folder: Path, at: _Located) -> Path | None:
@@ -170,7 +190,7 @@ def _check_logo(name: str, folder: Path, at: _Located) -> Path | None:
 
 # ---------------------------------------------------------------- SOP files
 
-def _load_sop(path: Path, office: Office | None, diagnostics: Diagnostics):
+def _load_sop(path: Path, office_file: _OfficeFile | None, diagnostics: Diagnostics):
     """(Sop or None, the checked values, the locator): the last two for cross-file checks."""
     values, ctx = check(load_yaml(path, diagnostics), SOP, path, diagnostics)
     at = _Located(ctx)
@@ -184,6 +204,7 @@ def _load_sop(path: Path, office: Office | None, diagnostics: Diagnostics):
     raw_steps = values.get("langkah", ())
     steps_ok = all(isinstance(step, dict) for step in raw_steps)
 
+    declared_actors = _declared(ctx, "pelaksana")
     ids: dict[str, int] = {}
     used_actors = set()
     for index, step in enumerate(raw_steps):
@@ -198,7 +219,7 @@ def _load_sop(path: Path, office: Office | None, diagnostics: Diagnostics):
         actor = step.get("pelaksana")
         if actor is not None:
             used_actors.add(actor)
-            if actor not in actors and "pelaksana" in values:
+            if actor not in declared_actors and declared_actors:
                 at.report("SOP201", step_at + ("pelaksana",), f"pelaksana '{actor}' tidak dikenal",
                           _did_you_mean(actor, actors))
         if "waktu" not in step:
@@ -216,28 +237,29 @@ def _load_sop(path: Path, office: Office | None, diagnostics: Diagnostics):
         if edges is not None:
             flow.check_reachability(edges, at.report)
 
+    office = office_file.office if office_file else None
     official = None
     signer_key = values.get("disahkan_oleh")
-    if office is not None and signer_key is not None:
-        official = next((o for o in office.pejabat if o.key == signer_key), None)
-        if official is None:
+    if office_file is not None and signer_key is not None:
+        official = office_file.officials.get(signer_key)
+        if signer_key not in office_file.officials:
             at.report("SOP202", ("disahkan_oleh",), f"pejabat '{signer_key}' tidak dikenal di {OFFICE_FILE}",
-                      _did_you_mean(signer_key, [o.key for o in office.pejabat]))
+                      _did_you_mean(signer_key, office_file.officials))
 
     decree = None
     attachment = values.get("lampiran")
-    if office is not None and attachment and "keputusan" in attachment:
-        decree = next((d for d in office.keputusan if d.key == attachment["keputusan"]), None)
-        if decree is None:
-            at.report("SOP203", ("lampiran", "keputusan"),
-                      f"keputusan '{attachment['keputusan']}' tidak dikenal di {OFFICE_FILE}",
-                      _did_you_mean(attachment["keputusan"], [d.key for d in office.keputusan]))
+    if office_file is not None and attachment and "keputusan" in attachment:
+        decree_key = attachment["keputusan"]
+        decree = office_file.decrees.get(decree_key)
+        if decree_key not in office_file.decrees:
+            at.report("SOP203", ("lampiran", "keputusan"), f"keputusan '{decree_key}' tidak dikenal di {OFFICE_FILE}",
+                      _did_you_mean(decree_key, office_file.decrees))
 
     made, revised = values.get("tanggal_pembuatan"), values.get("tanggal_revisi")
     if made and revised and revised < made:
         at.report("SOP113", ("tanggal_revisi",), "tanggal revisi lebih awal dari tanggal pembuatan")
 
-    if diagnostics.has_errors_in(path) or office is None or edges is None:
+    if diagnostics.has_errors_in(path) or office is None or official is None or edges is None:
         return None, values, at
 
     steps = []
@@ -345,8 +367,8 @@ def load_project(paths: list[Path]) -> tuple[Project, Diagnostics]:
             if sop.lampiran is not None:
                 sop = _with_numeral(sop, numerals[path])
             sops.append(sop)
-        if office is not None:
-            offices.append(OfficeSops(office, tuple(sops)))
+        if office is not None and office.office is not None:
+            offices.append(OfficeSops(office.office, tuple(sops)))
     if only is not None:
         keep = only | {folder / OFFICE_FILE for folder in folders}
         filtered = Diagnostics()

@@ -408,7 +408,9 @@ class Record(Spec):
                 continue
             ctx.locations[item_at] = ctx.at(value_node)
             ctx.locations[item_at + ("@key",)] = ctx.at(key_node)
-            if isinstance(value_node, Scalar) and value_node.value is None and not spec.required:
+            if isinstance(value_node, Scalar) and value_node.value is None:
+                if spec.required:
+                    ctx.error("SOP109", value_node, item_at, f"'{name}' wajib diisi")
                 continue  # an optional key left empty counts as absent
             value = spec.spec.check(value_node, item_at, ctx)
             if value is not INVALID:
@@ -416,10 +418,6 @@ class Record(Spec):
         for spec in self.fields:
             if spec.required and spec.name not in node.items:
                 ctx.error("SOP109", node, at + (spec.name,), f"kunci wajib '{spec.name}' tidak ada")
-            elif spec.required and spec.name not in values:
-                value_node = node.items[spec.name][1]
-                if isinstance(value_node, Scalar) and value_node.value is None:
-                    ctx.error("SOP109", value_node, at + (spec.name,), f"'{spec.name}' wajib diisi")
             elif spec.required and isinstance(values.get(spec.name), str) and not values[spec.name]:
                 ctx.error("SOP109", node.items[spec.name][1], at + (spec.name,), f"'{spec.name}' wajib diisi")
                 del values[spec.name]

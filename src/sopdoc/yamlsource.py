@@ -124,7 +124,16 @@ def parse_yaml(text: str, path: Path, diagnostics: Diagnostics) -> Node | None:
             "periksa indentasi (spasi, bukan tab) dan tanda ':' setelah setiap kunci",
         )
         return None
-    except yaml.YAMLError as exc:  # reader errors without a mark
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, e.g. NUL
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        diagnostics.error(
+            "SOP103", Location(path, line, col),
+            f"karakter {exc.character!r} tidak boleh ada di berkas YAML",
+            "hapus karakter kendali yang tidak terlihat (sering terbawa dari salin-tempel)",
+        )
+        return None
+    except yaml.YAMLError as exc:  # anything else without a mark
         diagnostics.error("SOP103", Location(path), f"sintaks YAML tidak valid: {exc}")
         return None
 
@@ -142,7 +151,7 @@ def parse_yaml(text: str, path: Path, diagnostics: Diagnostics) -> Node | None:
         elif getattr(event, "tag", None) is not None:
             diagnostics.error(
                 "SOP105", where,
-                f"tag YAML '{event.tag}' tidak diizinkan",
+                f"tag YAML '{event.tag.replace('tag:yaml.org,2002:', '!!')}' tidak diizinkan",
                 "hapus tag yang diawali '!'; sumber SOP adalah data biasa",
             )
             refused = True

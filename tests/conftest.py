@@ -1,0 +1,105 @@
+"""Shared helpers: tiny real source trees written to a temporary folder, and the CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sopdoc.cli import cli
+from sopdoc.loader import load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "sop_sources"
+TEST_ROOTS = Path(__file__).resolve().parent / "roots"
+
+# Line numbers matter: validation tests replace one numbered line and assert where the
+# diagnostic points. Keep these texts in sync with the line numbers used in the tests.
+BASE_INSTANSI = """\
+pemerintah: Pemerintah Kabupaten Uji
+nama: Kecamatan Uji
+pejabat:
+  camat:
+    jabatan: Camat Uji
+    nama: Budi Santoso, S.Sos.
+    nip: "19790709 199810 1 002"
+keputusan:
+  sop-2024:
+    nomor: 1 Tahun 2024
+    tanggal: 2024-01-02
+    tentang: SOP Kecamatan Uji
+    ditetapkan_oleh: camat
+"""
+
+BASE_SOP = """\
+nomor: KEC/UJI/1/2024
+nama: Layanan Uji
+lampiran:
+  keputusan: sop-2024
+tanggal_pembuatan: 2024-01-02
+tanggal_efektif: 2024-01-02
+disahkan_oleh: camat
+pelaksana:
+  pemohon: Pemohon
+  petugas: Petugas
+langkah:
+  - uraian: Mengajukan permohonan
+    pelaksana: pemohon
+    waktu: 5 menit
+    output: Berkas
+  - uraian: Apakah berkas lengkap?
+    pelaksana: petugas
+    waktu: 10 menit
+    output: Berkas diperiksa
+    keputusan:
+      ya: 3
+      tidak: 1
+  - uraian: Menyerahkan hasil
+    pelaksana: petugas
+    waktu: 5 menit
+    output: Surat
+"""
+
+
+def replace_line(text: str, number: int, *new_lines: str) -> str:
+    """Replace line `number` (1-based) by `new_lines` (none deletes it)."""
+    lines = text.splitlines()
+    assert 1 <= number <= len(lines)
+    lines[number - 1:number] = list(new_lines)
+    return "\n".join(lines) + "\n"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `{relative path: content}` under root/sop_sources and return that folder."""
+    sources = root / "sop_sources"
+    for name, content in files.items():
+        path = sources / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return sources
+
+
+def office_tree(root: Path, sop: str = BASE_SOP, instansi: str = BASE_INSTANSI, **more: str) -> Path:
+    files = {"kecamatan-uji/instansi.yml": instansi, "kecamatan-uji/layanan-uji.yml": sop}
+    files.update({f"kecamatan-uji/{name.replace('_', '-')}.yml": text for name, text in more.items()})
+    return write_tree(root, files)
+
+
+def diagnostics_of(sources: Path):
+    return list(load_project([sources])[1])
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    """Invoke the CLI in tmp_path; returns the click Result."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
