@@ -196,7 +196,7 @@ def total_waktu(edges: list[tuple[Edge, ...]], waktu: list[Duration | None]) -> 
         if candidates:
             longest = candidates[0]
             for candidate in candidates[1:]:
-                if candidate.hours() > longest.hours():
+                if candidate.comparable() > longest.comparable():
                     longest = candidate
             best[number] = own + longest
         else:

@@ -16,17 +16,16 @@ from decimal import Decimal
 # Largest first: the order in which a total is printed.
 UNITS = ("tahun", "bulan", "minggu", "hari kerja", "hari", "jam", "menit", "detik")
 
-_HOURS_PER_UNIT = {
-    "detik": Decimal(1) / 3600,
-    "menit": Decimal(1) / 60,
-    "jam": Decimal(1),
-    "hari": Decimal(8),
-    "hari kerja": Decimal(8),
-    "minggu": Decimal(5 * 8),
-    "bulan": Decimal(22 * 8),
-    "tahun": Decimal(12 * 22 * 8),
+_HOUR = 3600
+# For comparison only: a working day of 8 hours, 5 days a week, 22 a month, 12 months a year.
+_COMPARE_SECONDS = {
+    "hari": 8 * _HOUR,
+    "hari kerja": 8 * _HOUR,
+    "minggu": 5 * 8 * _HOUR,
+    "bulan": 22 * 8 * _HOUR,
+    "tahun": 12 * 22 * 8 * _HOUR,
 }
-_SECONDS = {"detik": 1, "menit": 60, "jam": 3600}
+_SECONDS = {"detik": 1, "menit": 60, "jam": _HOUR}
 
 _WAKTU_RE = re.compile(
     r"^\s*(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<unit>hari\s+kerja|detik|menit|jam|hari|minggu|bulan|tahun)\s*$",
@@ -74,20 +73,20 @@ class Duration:
             self.tahun + other.tahun,
         )
 
-    def hours(self) -> Decimal:
-        """Comparable weight only; never printed."""
+    def comparable(self) -> Decimal:
+        """A single number of seconds to compare durations by; never printed."""
         return (
-            self.seconds * _HOURS_PER_UNIT["detik"]
-            + self.hari * _HOURS_PER_UNIT["hari"]
-            + self.hari_kerja * _HOURS_PER_UNIT["hari kerja"]
-            + self.minggu * _HOURS_PER_UNIT["minggu"]
-            + self.bulan * _HOURS_PER_UNIT["bulan"]
-            + self.tahun * _HOURS_PER_UNIT["tahun"]
+            self.seconds
+            + self.hari * _COMPARE_SECONDS["hari"]
+            + self.hari_kerja * _COMPARE_SECONDS["hari kerja"]
+            + self.minggu * _COMPARE_SECONDS["minggu"]
+            + self.bulan * _COMPARE_SECONDS["bulan"]
+            + self.tahun * _COMPARE_SECONDS["tahun"]
         )
 
     def parts(self) -> list[tuple[Decimal, str]]:
         """(amount, unit) pairs from the largest unit down, zero amounts left out."""
-        hours, rest = divmod(self.seconds, 3600)
+        hours, rest = divmod(self.seconds, _HOUR)
         minutes, seconds = divmod(rest, 60)
         amounts = {
             "tahun": self.tahun,
