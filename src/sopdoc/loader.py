@@ -222,9 +222,9 @@ def _load_sop(path: Path, office_file: _OfficeFile | None, diagnostics: Diagnost
             if actor not in declared_actors and declared_actors:
                 at.report("SOP201", step_at + ("pelaksana",), f"pelaksana '{actor}' tidak dikenal",
                           _did_you_mean(actor, actors))
-        if "waktu" not in step:
+        if step_at + ("waktu",) not in ctx.locations:  # written but invalid is an error already
             at.warn("SOP261", step_at, "tidak ada 'waktu'", "isi waktu agar total waktu SOP benar")
-        if "output" not in step:
+        if step_at + ("output",) not in ctx.locations:
             at.warn("SOP262", step_at, "tidak ada 'output'")
     for key in actors:
         if key not in used_actors:
