@@ -167,3 +167,23 @@ def test_committed_schemas_are_current():
     for name in SCHEMA_FILES:
         committed = (ROOT / "sop_sources" / name).read_text(encoding="utf-8")
         assert committed == schema_text(name.split(".")[0]), f"run: sopdoc schema --write sop_sources ({name})"
+
+
+def test_readme_walkthrough_is_true(run, tmp_path):
+    """Replay the README's five-minute walkthrough and compare with the output it shows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"^(sop_sources/kecamatan-jenawi/layanan-ktp\.yml:\d+:\d+: error: .*)$", readme, re.M).group(1)
+    assert run("new", "kecamatan-jenawi", "layanan-ktp", "--nama",
+               "Layanan Kartu Tanda Penduduk Elektronik").exit_code == 0
+    for name in ("instansi.yml", "layanan-ktp.yml"):
+        path = tmp_path / "sop_sources/kecamatan-jenawi" / name
+        path.write_text(re.sub(r"TODO[^\n]*", "Diisi petugas", path.read_text()))
+    assert run("check", "sop_sources/kecamatan-jenawi").exit_code == 0
+    path = tmp_path / "sop_sources/kecamatan-jenawi/layanan-ktp.yml"
+    line = int(shown.split(":")[1])
+    lines = path.read_text().splitlines()
+    lines[line - 1] = lines[line - 1].replace("petugas", "petugsa")
+    path.write_text("\n".join(lines) + "\n")
+    result = run("check", "sop_sources/kecamatan-jenawi")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == shown
