@@ -367,6 +367,7 @@ def load_project(paths: list[Path]) -> tuple[Project, Diagnostics]:
             if sop.lampiran is not None:
                 sop = _with_numeral(sop, numerals[path])
             sops.append(sop)
+        sops.sort(key=_sop_order)
         if office is not None and office.office is not None:
             offices.append(OfficeSops(office.office, tuple(sops)))
     if only is not None:
@@ -378,6 +379,12 @@ def load_project(paths: list[Path]) -> tuple[Project, Diagnostics]:
                     diagnostic.code, diagnostic.location, diagnostic.message, diagnostic.hint)
         diagnostics = filtered
     return Project(tuple(offices)), diagnostics
+
+
+def _sop_order(sop: Sop) -> tuple:
+    """Decree order first (lampiran I, II, ...), then SOP numbers in natural order."""
+    numeral = from_roman(sop.lampiran.numeral) if sop.lampiran else 10_000
+    return (numeral, _natural_key(sop.nomor), sop.slug)
 
 
 def _with_numeral(sop: Sop, numeral: str) -> Sop:

@@ -1,0 +1,54 @@
+"""The bundled corpus: the real SOPs of three offices pass `check` and summarise as expected."""
+
+from __future__ import annotations
+
+import jsonschema
+import json
+import yaml
+
+from click.testing import CliRunner
+
+from conftest import CORPUS
+
+from sopdoc.cli import cli
+from sopdoc.loader import load_project
+from sopdoc.model import Symbol
+
+
+def test_corpus_has_no_errors():
+    project, diagnostics = load_project([CORPUS])
+    assert [d.format() for d in diagnostics if d.is_error] == []
+    offices = {entry.office.slug: len(entry.sops) for entry in project.offices}
+    assert offices == {"kecamatan-jenawi": 1, "kecamatan-jumapolo": 6, "kecamatan-kebakkramat": 1}
+
+
+def test_corpus_summary_counts_offices_and_sops(monkeypatch):
+    monkeypatch.chdir(CORPUS.parent)
+    result = CliRunner().invoke(cli, ["summary"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "3 instansi, 8 SOP"
+    assert result.stdout.count("total waktu") == 8
+
+
+def test_corpus_models_the_documented_decisions():
+    project, _ = load_project([CORPUS])
+    by_office = {entry.office.slug: entry.sops for entry in project.offices}
+    (jenawi,) = by_office["kecamatan-jenawi"]
+    classify = jenawi.steps[2]
+    assert classify.symbol is Symbol.DECISION
+    assert [(edge.label, edge.target) for edge in classify.edges] == [("Ya", 7), ("Tidak", 4)]
+    assert jenawi.lampiran.numeral == "VIII"
+    assert jenawi.disahkan_oleh.nip_grouped == "19790709 199810 1 002"
+    numerals = sorted((sop.nomor, sop.lampiran.numeral) for sop in by_office["kecamatan-jumapolo"])
+    assert [numeral for _, numeral in numerals] == ["I", "II", "III", "IV", "V", "VI"]
+
+
+def test_corpus_files_match_the_published_json_schema():
+    schemas = {name: json.loads((CORPUS / f"{name}.schema.json").read_text()) for name in ("sop", "instansi")}
+    for path in sorted(CORPUS.glob("*/*.yml")):
+        text = path.read_text(encoding="utf-8")
+        # JSON has no date type: editors see dates as strings
+        data = json.loads(json.dumps(yaml.safe_load(text), default=str))
+        kind = "instansi" if path.name == "instansi.yml" else "sop"
+        jsonschema.validate(data, schemas[kind])
+        assert text.startswith(f"# yaml-language-server: $schema=../{kind}.schema.json\n"), path
