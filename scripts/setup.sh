@@ -6,9 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the toolchain needs at run or test time. Later stages add to this list.
+# System packages the toolchain needs at run or test time.
 APT_PACKAGES=(
   python3-venv
+  graphviz                 # neato routes the flowchart arrows; SVG and PNG output
+  fonts-liberation         # Liberation Sans: metric-compatible with Arial, embedded in PDFs
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint
+  poppler-utils            # pdftoppm/pdftotext, to look at and test the PDFs
+  libreoffice-writer-nogui # tests: a real word processor opens the DOCX we write
 )
 
 PYTHON=${PYTHON:-python3}

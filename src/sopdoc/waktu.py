@@ -10,7 +10,7 @@ days, a year = 12 months).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 # Largest first: the order in which a total is printed.
@@ -47,6 +47,7 @@ class Duration:
     minggu: Decimal = Decimal(0)
     bulan: Decimal = Decimal(0)
     tahun: Decimal = Decimal(0)
+    written: str = field(default="", compare=False)  # the source's own words, e.g. "15 Menit"
 
     @classmethod
     def parse(cls, text: str) -> Duration:
@@ -55,7 +56,9 @@ class Duration:
             raise WaktuError(text)
         amount = Decimal(match["amount"].replace(",", "."))
         unit = " ".join(match["unit"].lower().split())
-        return cls.of(amount, unit)
+        duration = cls.of(amount, unit)
+        return Duration(duration.seconds, duration.hari, duration.hari_kerja, duration.minggu,
+                        duration.bulan, duration.tahun, " ".join(text.split()))
 
     @classmethod
     def of(cls, amount: Decimal, unit: str) -> Duration:
@@ -109,6 +112,10 @@ class Duration:
 
     def __str__(self) -> str:
         return self.format()
+
+    def as_written(self) -> str:
+        """The step's own text when it has one, else the normalised form."""
+        return self.written or self.format()
 
 
 def format_amount(amount: Decimal) -> str:

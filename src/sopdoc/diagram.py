@@ -1,0 +1,96 @@
+"""The flowchart of one page, drawn by Graphviz from the layout plan.
+
+The layout decides where every symbol sits; Graphviz (`neato -n2`, orthogonal edges) only
+routes the arrows between the pinned symbols, so lane order is always the order of the
+`pelaksana` columns. The grid of actor columns and rows is drawn as clusters with fixed
+bounding boxes, so the picture *is* the actor area of the table. SVG goes into the PDF and
+the site, PNG at print resolution into the DOCX.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+from .errors import SopdocError
+from .layout import FlowPage, LayoutPlan, Node
+from .textmetrics import FONT_FAMILY, UM_PER_INCH
+
+PNG_DPI = 300
+LINE_WIDTH = 0.75  # pt, the table's border width
+_SHAPES = {
+    "terminator": 'shape=box, style="rounded,filled"',
+    "process": 'shape=box, style=filled',
+    "decision": 'shape=diamond, style=filled',
+    "connector": 'shape=invhouse, style=filled',
+}
+
+
+def _pt(um: int) -> str:
+    return f"{um * 72 / UM_PER_INCH:.2f}"
+
+
+def _inch(um: int) -> str:
+    return f"{um / UM_PER_INCH:.4f}"
+
+
+def _node(node: Node, height: int) -> str:
+    label = f'"{node.label}"' if node.label else '""'
+    return (f'  {node.id} [{_SHAPES[node.shape]}, pos="{_pt(node.cx)},{_pt(height - node.cy)}", '
+            f'width={_inch(node.width)}, height={_inch(node.height)}, label={label}];')
+
+
+def page_dot(plan: LayoutPlan, page: FlowPage) -> str:
+    """DOT text for one flowchart page: deterministic, so it can be kept as a golden file."""
+    width, height = plan.diagram_width, page.diagram_height
+    lines = [
+        f"digraph page{page.number} {{",
+        f'  graph [splines=ortho, pad=0, outputorder=edgesfirst, bgcolor=white, '
+        f'fontname="{FONT_FAMILY}"];',
+        f'  node [fixedsize=true, fontname="{FONT_FAMILY}", fontsize=7, penwidth={LINE_WIDTH}, '
+        f'fillcolor=white, color=black];',
+        f'  edge [penwidth={LINE_WIDTH}, arrowsize=0.6, fontname="{FONT_FAMILY}", fontsize=7];',
+    ]
+    x0 = plan.diagram_x
+    for index, column in enumerate(plan.actor_columns):
+        left, right = column.x - x0, column.x - x0 + column.width
+        lines.append(f'  subgraph cluster_lane{index} {{ bb="{_pt(left)},0,{_pt(right)},{_pt(height)}"; '
+                     f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
+    for index, row in enumerate(page.diagram_rows):
+        top, bottom = height - row.y, height - row.y - row.height
+        lines.append(f'  subgraph cluster_row{index} {{ bb="0,{_pt(bottom)},{_pt(width)},{_pt(top)}"; '
+                     f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
+    lines.extend(_node(node, height) for node in page.nodes)
+    for arrow in page.arrows:
+        # taillabel keeps Ya/Tidak beside the decision where the branch leaves it
+        label = f' [taillabel="{arrow.label}", labeldistance=1.6]' if arrow.label else ""
+        lines.append(f"  {arrow.source} -> {arrow.target}{label};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render(dot: str, fmt: str) -> bytes:
+    """Run Graphviz: 'svg' or 'png'. Positions are kept as given (-n2); only edges are routed."""
+    try:
+        extra = [f"-Gdpi={PNG_DPI}"] if fmt == "png" else []
+        result = subprocess.run(["neato", "-n2", f"-T{fmt}", *extra], input=dot.encode("utf-8"),
+                                capture_output=True, timeout=120, check=False)
+    except FileNotFoundError:
+        raise SopdocError("Graphviz (neato) tidak ditemukan; jalankan 'make setup'") from None
+    except subprocess.TimeoutExpired:
+        raise SopdocError("Graphviz tidak selesai dalam 120 detik") from None
+    if result.returncode != 0:
+        raise SopdocError(f"Graphviz gagal: {result.stderr.decode('utf-8', 'replace').strip()}")
+    if fmt == "svg":
+        return _strip_svg_comments(result.stdout)
+    return result.stdout
+
+
+def _strip_svg_comments(svg: bytes) -> bytes:
+    """Graphviz writes its version and the graph's name in comments; they change nothing drawn."""
+    text = svg.decode("utf-8")
+    out, position = [], 0
+    while (start := text.find("<!--", position)) != -1:
+        out.append(text[position:start])
+        position = text.find("-->", start) + 3
+    out.append(text[position:])
+    return "".join(out).encode("utf-8")

@@ -1,0 +1,104 @@
+"""The lampiran as HTML (Jinja2, autoescaped), from the model and the layout plan.
+
+The template formats; it never decides. Every wrapped line of the flowchart table is the
+plan's own line, so WeasyPrint breaks text exactly where the plan (and the DOCX) does.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .indonesian import format_date
+from .layout import LayoutPlan
+from .model import Sop
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+GRID = (
+    (("Dasar Hukum", "dasar_hukum"), ("Kualifikasi Pelaksana", "kualifikasi_pelaksana")),
+    (("Keterkaitan", "keterkaitan"), ("Peralatan/Perlengkapan", "peralatan_perlengkapan")),
+    (("Peringatan", "peringatan"), ("Pencatatan dan Pendataan", "pencatatan_pendataan")),
+)
+
+
+def um_to_css(value: int) -> str:
+    return f"{value / 1000:.3f}mm"
+
+
+def lines(cell_lines) -> Markup:
+    """The plan's wrapped lines, one block each, never re-wrapped."""
+    return Markup("").join(Markup('<span class="line">{}</span>').format(escape(line) or Markup("&nbsp;"))
+                           for line in cell_lines)
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                      undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters["mm"] = um_to_css
+    env.globals["lines"] = lines
+    return env
+
+
+_ENV = _environment()
+
+
+@dataclass(frozen=True)
+class LampiranHeading:
+    numeral: str
+    signer: str
+    nomor: str
+    tanggal: str
+    tentang: str
+
+
+def data_uri(data: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def office_address(sop: Sop) -> list[str]:
+    office = sop.office
+    first = " ".join(part for part in (
+        f"Alamat: {office.alamat}" if office.alamat else "",
+        f"Telepon/Fax {office.telepon}" if office.telepon else "") if part)
+    second = " ".join(part for part in (
+        f"Website: {office.website}" if office.website else "",
+        f"E-mail: {office.email}" if office.email else "",
+        f"Kode Pos {office.kode_pos}" if office.kode_pos else "") if part)
+    return [line for line in (first, second) if line]
+
+
+def render_lampiran_html(sop: Sop, plan: LayoutPlan, diagrams_svg: dict[int, bytes]) -> str:
+    """The whole lampiran as one HTML document; diagrams are inlined as data: URIs."""
+    logo = None
+    if sop.office.logo is not None:
+        mime = mimetypes.guess_type(sop.office.logo.name)[0] or "image/png"
+        logo = data_uri(sop.office.logo.read_bytes(), mime)
+    lampiran = None
+    if sop.lampiran is not None:
+        decree = sop.lampiran.decree
+        lampiran = LampiranHeading(sop.lampiran.numeral, decree.ditetapkan_oleh.jabatan, decree.nomor,
+                                   format_date(decree.tanggal), decree.tentang)
+    grid = [tuple({"title": title, "items": getattr(sop, attr)} for title, attr in pair) for pair in GRID]
+    return _ENV.get_template("lampiran.html.j2").render(
+        sop=sop,
+        plan=plan,
+        css=Markup((TEMPLATES / "lampiran.css").read_text(encoding="utf-8")),
+        created=(sop.tanggal_revisi or sop.tanggal_efektif).isoformat(),
+        lampiran=lampiran,
+        logo=logo,
+        address=office_address(sop),
+        dates={
+            "pembuatan": format_date(sop.tanggal_pembuatan) if sop.tanggal_pembuatan else "-",
+            "revisi": format_date(sop.tanggal_revisi) if sop.tanggal_revisi else "-",
+            "efektif": format_date(sop.tanggal_efektif),
+        },
+        signer=sop.disahkan_oleh,
+        grid=grid,
+        diagrams={number: data_uri(svg, "image/svg+xml") for number, svg in diagrams_svg.items()},
+    )
