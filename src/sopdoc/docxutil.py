@@ -1,0 +1,148 @@
+"""Small pieces of WordprocessingML that python-docx has no API for, and reproducible saving."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import zipfile
+
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Pt
+from docx.table import _Cell, _Row
+
+from .textmetrics import UM_PER_INCH
+
+EMU_PER_UM = 36  # 914400 EMU per inch / 25400 µm per inch
+
+
+def emu(um: int) -> Emu:
+    return Emu(um * EMU_PER_UM)
+
+
+def twips(um: int) -> int:
+    return round(um * 1440 / UM_PER_INCH)
+
+
+def set_font(run_or_style, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:
+    """Set the font for every script, not only Latin (python-docx sets ascii/hAnsi only)."""
+    font = run_or_style.font
+    font.name = name
+    if size_pt is not None:
+        font.size = Pt(size_pt)
+    if bold is not None:
+        font.bold = bold
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+
+
+def exact_lines(paragraph, line_pt: float) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(line_pt)
+
+
+def add_field(paragraph, instruction: str, cached: str) -> None:
+    """A field such as PAGE or NUMPAGES: Word and LibreOffice compute it, others show `cached`."""
+    def char(kind: str):
+        run = paragraph.add_run()
+        fld = OxmlElement("w:fldChar")
+        fld.set(qn("w:fldCharType"), kind)
+        run._r.append(fld)
+        return run
+
+    char("begin")
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    char("separate")
+    paragraph.add_run(cached)
+    char("end")
+
+
+def mark_header_row(row: _Row) -> None:
+    """Repeat this row at the top of each page the table continues on."""
+    row._tr.get_or_add_trPr().insert_element_before(
+        OxmlElement("w:tblHeader"), "w:tblCellSpacing", "w:jc", "w:hidden")
+
+
+def cant_split(row: _Row) -> None:
+    row._tr.get_or_add_trPr().insert_element_before(
+        OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+
+
+def cell_margins(cell: _Cell, top: int, right: int, bottom: int, left: int) -> None:
+    """Cell margins in µm."""
+    properties = cell._tc.get_or_add_tcPr()
+    margins = OxmlElement("w:tcMar")
+    for side, value in (("top", top), ("start", left), ("bottom", bottom), ("end", right)):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(twips(value)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties.append(margins)
+
+
+def table_borders(table, size_eighths: int = 6) -> None:
+    """Single black borders on every edge of every cell (0.75 pt = 6 eighths of a point)."""
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single" if size_eighths else "nil")
+        element.set(qn("w:sz"), str(size_eighths))
+        element.set(qn("w:space"), "0")
+        element.set(qn("w:color"), "000000")
+        borders.append(element)
+    properties.append(borders)
+
+
+def fixed_layout(table, widths: list[int], pad_x: int, pad_y: int) -> None:
+    """Fixed column widths and default cell margins (µm), so Word keeps the plan's geometry."""
+    properties = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    properties.append(layout)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(twips(w) for w in widths)))
+    width.set(qn("w:type"), "dxa")
+    properties.append(width)
+    margins = OxmlElement("w:tblCellMar")
+    for side, value in (("top", pad_y), ("left", pad_x), ("bottom", 0), ("right", pad_x)):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(twips(value)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    properties.append(margins)
+    for column, value in zip(table.columns, widths):
+        column.width = emu(value)
+    for row in table.rows:
+        for cell, value in zip(row.cells, widths):
+            cell.width = emu(value)
+
+
+def save_reproducibly(document: DocxDocument, when: _dt.date) -> bytes:
+    """DOCX bytes that depend only on the content: fixed dates in the core properties and the zip."""
+    stamp = _dt.datetime(when.year, when.month, when.day, tzinfo=_dt.timezone.utc)
+    properties = document.core_properties
+    properties.created = properties.modified = stamp
+    properties.last_printed = stamp
+    properties.revision = 1
+    properties.last_modified_by = "sopdoc"
+    raw = io.BytesIO()
+    document.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()

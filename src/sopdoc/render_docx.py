@@ -1,0 +1,226 @@
+"""The lampiran as DOCX: real Word tables with editable text, drawn from the same layout plan as
+the PDF (column widths, row heights, line breaks, pages), the diagram of each page as a
+print-resolution picture in the merged actor cell of that page's rows.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+
+from .docxutil import (
+    add_field, cant_split, cell_margins, emu, exact_lines, fixed_layout, mark_header_row, save_reproducibly,
+    set_font, table_borders,
+)
+from .indonesian import format_date
+from .layout import PAD_X, PAD_Y, FlowPage, LayoutPlan
+from .model import Sop
+from .render_html import GRID, office_address
+from .textmetrics import FONT_FAMILY, mm
+
+IDENTITY_SPLIT = (450, 180, 370)  # per-mille of the table width: kop | label | value
+
+
+class _Writer:
+    def __init__(self, sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> None:
+        self.sop, self.plan, self.diagrams = sop, plan, diagrams_png
+        self.doc = Document()
+        self.line_pt = plan.body.size_pt * plan.body.line_height
+
+    # -- paragraphs -------------------------------------------------------------------------
+    def _text(self, paragraph, text: str, *, bold: bool = False, size: float | None = None) -> None:
+        run = paragraph.add_run(text)
+        set_font(run, FONT_FAMILY, size, bold or None)
+
+    def _lines(self, cell, lines, *, bold=False, align=None) -> None:
+        """The plan's wrapped lines as one paragraph with line breaks: Word does not re-wrap them."""
+        paragraph = cell.paragraphs[0]
+        exact_lines(paragraph, self.line_pt)
+        if align is not None:
+            paragraph.alignment = align
+        for index, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            set_font(run, FONT_FAMILY, None, bold or None)
+            if index < len(lines) - 1:
+                run.add_break()
+
+    def _tiny_paragraph(self, page_break: bool = False):
+        """A 1 pt paragraph: between tables Word needs one, and it must not take a text line."""
+        paragraph = self.doc.add_paragraph()
+        exact_lines(paragraph, 1)
+        run = paragraph.add_run()
+        set_font(run, FONT_FAMILY, 1)
+        if page_break:
+            run.add_break(WD_BREAK.PAGE)
+        return paragraph
+
+    # -- document ---------------------------------------------------------------------------
+    def write(self) -> bytes:
+        self._setup()
+        self._identity()
+        for page in self.plan.pages:
+            self._tiny_paragraph(page_break=True)
+            self._flow_page(page)
+        return save_reproducibly(self.doc, self.sop.tanggal_revisi or self.sop.tanggal_efektif)
+
+    def _setup(self) -> None:
+        plan, doc = self.plan, self.doc
+        normal = doc.styles["Normal"]
+        set_font(normal, FONT_FAMILY, plan.body.size_pt)
+        normal.paragraph_format.space_after = 0
+        section = doc.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = emu(plan.page_width), emu(plan.page_height)
+        top, right, bottom, left = plan.margins
+        section.top_margin, section.right_margin = emu(top), emu(right)
+        section.bottom_margin, section.left_margin = emu(bottom), emu(left)
+        section.header_distance, section.footer_distance = emu(mm(7)), emu(mm(7))
+        section.different_first_page_header_footer = True
+        header = section.header.paragraphs[0]
+        self._text(header, f"SOP {self.sop.nomor} — {self.sop.nama}", size=7.5)
+        for footer in (section.footer, section.first_page_footer):
+            paragraph = footer.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            self._text(paragraph, "Halaman ")
+            add_field(paragraph, "PAGE", "1")
+            self._text(paragraph, " dari ")
+            add_field(paragraph, "NUMPAGES", "1")
+        properties = doc.core_properties
+        properties.title = f"{self.sop.nomor} {self.sop.nama}"
+        properties.author = self.sop.office.nama
+        properties.subject = "Standar Operasional Prosedur"
+        properties.language = "id-ID"
+
+    def _table(self, rows: int, widths: list[int], borders: bool = True):
+        table = self.doc.add_table(rows=rows, cols=len(widths))
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        fixed_layout(table, widths, PAD_X, PAD_Y)
+        table_borders(table, 6 if borders else 0)
+        return table
+
+    def _identity(self) -> None:
+        sop, width = self.sop, self.plan.table_width
+        if sop.lampiran is not None:
+            decree = sop.lampiran.decree
+            block = self._table(4, [width - mm(120), mm(20), mm(100)], borders=False)
+            rows = [
+                ("", "", f"LAMPIRAN {sop.lampiran.numeral} KEPUTUSAN {decree.ditetapkan_oleh.jabatan.upper()}"),
+                ("", "NOMOR", f": {decree.nomor}"),
+                ("", "TANGGAL", f": {format_date(decree.tanggal)}"),
+                ("", "TENTANG", f": {decree.tentang.upper()}"),
+            ]
+            for row, texts in zip(block.rows, rows):
+                for cell, text in zip(row.cells, texts):
+                    self._text(cell.paragraphs[0], text, size=8.5)
+            self._tiny_paragraph()
+
+        widths = [width * share // 1000 for share in IDENTITY_SPLIT]
+        widths[-1] = width - widths[0] - widths[1]
+        table = self._table(6, widths)
+        kop = table.cell(0, 0).merge(table.cell(5, 0))
+        kop.vertical_alignment = 1  # center
+        lines = [sop.office.pemerintah.upper(), sop.office.nama.upper()]
+        if sop.unit:
+            lines.append(sop.unit.upper())
+        paragraph = kop.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if sop.office.logo is not None:
+            paragraph.add_run().add_picture(str(sop.office.logo), height=emu(mm(22)))
+            paragraph.add_run().add_break()
+        for index, line in enumerate(lines):
+            self._text(paragraph, line, bold=True, size=8.5)
+            if index < len(lines) - 1:
+                paragraph.runs[-1].add_break()
+        for line in office_address(sop):
+            extra = kop.add_paragraph()
+            extra.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self._text(extra, line, size=7.5)
+
+        signer = sop.disahkan_oleh
+        values = [
+            ("Nomor SOP", [sop.nomor]),
+            ("Tanggal Pembuatan", [format_date(sop.tanggal_pembuatan) if sop.tanggal_pembuatan else "-"]),
+            ("Tanggal Revisi", [format_date(sop.tanggal_revisi) if sop.tanggal_revisi else "-"]),
+            ("Tanggal Efektif", [format_date(sop.tanggal_efektif)]),
+            ("Disahkan oleh", [signer.jabatan.upper(), "", "", "", signer.nama or "." * 40]
+             + ([signer.pangkat] if signer.pangkat else [])
+             + ([f"NIP. {signer.nip_grouped}"] if signer.nip_grouped else [])),
+            ("Nama SOP", [sop.nama]),
+        ]
+        for row, (label, texts) in zip(table.rows, values):
+            self._text(row.cells[1].paragraphs[0], label, size=8.5)
+            cell = row.cells[2].paragraphs[0]
+            for index, text in enumerate(texts):
+                self._text(cell, text, size=8.5, bold=label == "Nama SOP" or (label == "Disahkan oleh" and index == 4))
+                if index < len(texts) - 1:
+                    cell.runs[-1].add_break()
+
+        grid = self._table(2 * len(GRID), [width // 2, width - width // 2])
+        for index, pair in enumerate(GRID):
+            for column, (title, attr) in enumerate(pair):
+                self._text(grid.cell(2 * index, column).paragraphs[0], f"{title}:", bold=True)
+                items = getattr(sop, attr)
+                cell = grid.cell(2 * index + 1, column)
+                texts = [f"{n}. {item}" for n, item in enumerate(items, 1)] if len(items) > 1 else list(items) or ["-"]
+                for number, text in enumerate(texts):
+                    paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+                    self._text(paragraph, text)
+
+    def _flow_page(self, page: FlowPage) -> None:
+        plan = self.plan
+        columns = list(plan.columns)
+        keys = [c.key for c in columns]
+        header_rows = 2 if page.show_header else 0
+        table = self._table(header_rows + len(page.rows), [c.width for c in columns])
+        actor_first = keys.index(plan.actor_columns[0].key)
+        actor_last = keys.index(plan.actor_columns[-1].key)
+
+        if page.show_header:
+            top, second = table.rows[0], table.rows[1]
+            for row, height in ((top, plan.header_heights[0]), (second, plan.header_heights[1])):
+                row.height, row.height_rule = emu(height), WD_ROW_HEIGHT_RULE.EXACTLY
+                mark_header_row(row)
+                cant_split(row)
+            for key in ("no", "uraian", "keterangan"):
+                index = keys.index(key)
+                cell = table.cell(0, index).merge(table.cell(1, index))
+                self._lines(cell, plan.header_cells[key], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            spans = (("pelaksana", actor_first, actor_last), ("mutu_baku", actor_last + 1, actor_last + 3))
+            for key, first, last in spans:
+                cell = table.cell(0, first).merge(table.cell(0, last))
+                self._lines(cell, plan.header_cells[key], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            for index in range(actor_first, actor_last + 4):
+                self._lines(table.cell(1, index), plan.header_cells[keys[index]], bold=True,
+                            align=WD_ALIGN_PARAGRAPH.CENTER)
+
+        diagram_rows = page.diagram_rows
+        first, last = header_rows, header_rows + len(diagram_rows) - 1
+        diagram = table.cell(first, actor_first).merge(table.cell(last, actor_last))
+        cell_margins(diagram, 0, 0, 0, 0)
+        picture = diagram.paragraphs[0]
+        # single spacing: LibreOffice crops a picture from the top in an exact-height line
+        picture.paragraph_format.space_before = picture.paragraph_format.space_after = 0
+        picture.add_run().add_picture(io.BytesIO(self.diagrams[page.number]),
+                                      width=emu(plan.diagram_width), height=emu(page.diagram_height))
+
+        for offset, row_plan in enumerate(page.rows):
+            row = table.rows[header_rows + offset]
+            row.height, row.height_rule = emu(row_plan.height), WD_ROW_HEIGHT_RULE.EXACTLY
+            cant_split(row)
+            if row_plan.kind == "total":
+                label = table.cell(header_rows + offset, 0).merge(table.cell(header_rows + offset, actor_last + 1))
+                self._lines(label, row_plan.cells["label"], bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+                self._lines(row.cells[actor_last + 2], row_plan.cells["waktu"], bold=True)
+                continue
+            for key, lines in row_plan.cells.items():
+                align = WD_ALIGN_PARAGRAPH.CENTER if key == "no" else None
+                self._lines(row.cells[keys.index(key)], lines, align=align)
+        self._tiny_paragraph()
+
+
+def render_lampiran_docx(sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> bytes:
+    return _Writer(sop, plan, diagrams_png).write()
