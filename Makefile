@@ -10,6 +10,7 @@ setup:
 
 build: setup
 	$(BIN)/sopdoc summary $(SOURCES)
+	$(BIN)/sopdoc build $(SOURCES) --out build
 
 test: setup
 	$(BIN)/python -m pytest -q

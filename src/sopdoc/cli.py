@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
+import time
 import tempfile
 import traceback
 from pathlib import Path
@@ -19,6 +20,8 @@ from .errors import SopdocError
 from .loader import load_project
 from .model import Project
 from .scaffold import new_sop, schema_text, write_schemas
+
+DEFAULT_OUT = Path("build")
 
 DEFAULT_SOURCES = Path("sop_sources")
 
@@ -109,6 +112,69 @@ def summary(paths: tuple[Path, ...], strict: bool) -> None:
     if _report(diagnostics, strict, err=True):
         sys.exit(1)
     click.echo(format_summary(project))
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from .build import FORMATS
+
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [fmt for fmt in chosen if fmt not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"format tidak dikenal: {', '.join(unknown) or value!r}; pilihan: "
+                                 + ", ".join(FORMATS), param_hint="--format")
+    return tuple(fmt for fmt in FORMATS if fmt in chosen)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
+@click.option("--format", "formats", default=",".join(("pdf", "docx", "svg")), show_default=True,
+              help="Format keluaran, dipisah koma: pdf, docx, svg.")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Folder keluaran.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Jumlah proses paralel (bawaan: jumlah inti prosesor).")
+@click.option("--force", is_flag=True, help="Bangun ulang semua, juga yang tidak berubah.")
+@strict_option
+def build(paths, formats, out, jobs, force, strict) -> None:
+    """Periksa sumber, lalu tulis lampiran PDF/DOCX dan diagram SVG setiap SOP.
+
+    Keluaran: OUT/<instansi>/<slug>.pdf, .docx, .svg. SOP yang sumbernya tidak berubah
+    tidak dibangun ulang.
+    """
+    from .build import build as build_documents
+
+    chosen = _formats(formats)
+    started = time.monotonic()
+    project, diagnostics = load_project(_existing(paths))
+    if _report(diagnostics, strict, err=True):
+        sys.exit(1)
+    sops = list(project.sops)
+    failures = []
+    interactive = sys.stdout.isatty()
+
+    def report(result) -> None:
+        if result.error:
+            failures.append(result)
+        if not interactive:
+            state = "gagal" if result.error else ("tidak berubah" if result.skipped else "ditulis")
+            click.echo(f"{state}: {result.office}/{result.slug}")
+
+    if interactive:
+        with click.progressbar(length=len(sops), label="Membangun SOP", show_pos=True) as bar:
+            def tick(result) -> None:
+                report(result)
+                bar.update(1)
+            results = build_documents(sops, chosen, out, jobs=jobs, force=force, progress=tick)
+    else:
+        results = build_documents(sops, chosen, out, jobs=jobs, force=force, progress=report)
+    for result in failures:
+        click.echo(f"sopdoc: {result.office}/{result.slug}: {result.error}", err=True)
+    built = sum(1 for r in results if not r.skipped and not r.error)
+    skipped = sum(1 for r in results if r.skipped)
+    click.echo(f"{len(results)} SOP: {built} dibangun, {skipped} tidak berubah, {len(failures)} gagal "
+               f"({time.monotonic() - started:.1f} detik) -> {out}")
+    if failures:
+        sys.exit(1)
 
 
 def format_summary(project: Project) -> str:
