@@ -35,6 +35,9 @@ FIXED_COLUMNS = (("no", "No", 35), ("uraian", "Uraian Kegiatan", 205))
 QUALITY_COLUMNS = (("kelengkapan", "Kelengkapan", 120), ("waktu", "Waktu", 70), ("output", "Output", 115))
 REMARK_COLUMN = ("keterangan", "Keterangan", 70)
 
+# Kept free at the foot of every flowchart page: borders, the header's rounding and the 1 pt
+# paragraph Word needs between tables must never push a planned row onto the next page.
+PAGE_SAFETY = mm(4)
 MIN_STEP_ROW = mm(12)
 MIN_DECISION_ROW = mm(15)
 CONNECTOR_BAND = mm(11)
@@ -206,12 +209,11 @@ def _header(columns: tuple[Column, ...]) -> tuple[tuple[int, int], dict[str, tup
     second = {c.key: _wrap(HEADING, c.title, c) for c in actors}
     second.update({key: _wrap(HEADING, title, by_key[key]) for key, title, _ in QUALITY_COLUMNS})
     spanning = {key: _wrap(HEADING, title, by_key[key]) for key, title, _ in FIXED_COLUMNS + (REMARK_COLUMN,)}
-    top_height = HEADING.line_um + 2 * PAD_Y
+    top_height = HEADING.line_um + 2 * PAD_Y + ROW_SLACK
     second_height = _cells_height(second, HEADING)
-    # the cells spanning both header rows must fit in their sum
-    both = _cells_height(spanning, HEADING)
-    if both > top_height + second_height:
-        second_height = both - top_height
+    # WeasyPrint grows the last row a spanning cell covers to that cell's whole content height,
+    # so the second row alone must hold the cells spanning both rows
+    second_height = max(second_height, _cells_height(spanning, HEADING))
     return (top_height, second_height), {**top, **second, **spanning}
 
 
@@ -223,7 +225,7 @@ def plan_layout(sop: Sop) -> LayoutPlan:
     columns = _columns(sop, table_width)
     by_key = {c.key: c for c in columns}
     header_heights, header_cells = _header(columns)
-    content_height = height - MARGIN_TOP - MARGIN_BOTTOM
+    content_height = height - MARGIN_TOP - MARGIN_BOTTOM - PAGE_SAFETY
 
     step_rows = []
     for step in sop.steps:

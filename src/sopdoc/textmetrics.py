@@ -53,12 +53,12 @@ def font_path(bold: bool = False) -> Path:
 
 @functools.lru_cache(maxsize=2)
 def _advances(bold: bool) -> tuple[dict[int, int], int, int]:
-    font = TTFont(font_path(bold), lazy=True)
-    cmap = font.getBestCmap()
-    metrics = font["hmtx"].metrics
-    widths = {code: metrics[glyph][0] for code, glyph in cmap.items()}
-    fallback = metrics[cmap.get(ord("n"), ".notdef")][0]
-    return widths, font["head"].unitsPerEm, fallback
+    with TTFont(font_path(bold)) as font:
+        cmap = font.getBestCmap()
+        metrics = font["hmtx"].metrics
+        widths = {code: metrics[glyph][0] for code, glyph in cmap.items()}
+        fallback = metrics[cmap.get(ord("n"), ".notdef")][0]
+        return widths, font["head"].unitsPerEm, fallback
 
 
 @dataclass(frozen=True)
