@@ -34,6 +34,8 @@ ROW_SLACK = mm(1.2)
 FIXED_COLUMNS = (("no", "No", 35), ("uraian", "Uraian Kegiatan", 205))
 QUALITY_COLUMNS = (("kelengkapan", "Kelengkapan", 120), ("waktu", "Waktu", 70), ("output", "Output", 115))
 REMARK_COLUMN = ("keterangan", "Keterangan", 70)
+# Identity table: letterhead | label | value, in per-mille of the table width
+IDENTITY_SPLIT = (450, 180, 370)
 
 # Kept free at the foot of every flowchart page: borders, the header's rounding and the 1 pt
 # paragraph Word needs between tables must never push a planned row onto the next page.
@@ -137,6 +139,16 @@ class LayoutPlan:
     @property
     def table_width(self) -> int:
         return self.page_width - self.margins[1] - self.margins[3]
+
+    @property
+    def identity_widths(self) -> tuple[int, int, int]:
+        first, second = (self.table_width * share // 1000 for share in IDENTITY_SPLIT[:2])
+        return first, second, self.table_width - first - second
+
+    @property
+    def grid_widths(self) -> tuple[int, int]:
+        half = self.table_width // 2
+        return half, self.table_width - half
 
     @property
     def actor_columns(self) -> tuple[Column, ...]:

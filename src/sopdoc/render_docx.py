@@ -22,8 +22,6 @@ from .model import Sop
 from .render_html import GRID, office_address
 from .textmetrics import FONT_FAMILY, mm
 
-IDENTITY_SPLIT = (450, 180, 370)  # per-mille of the table width: kop | label | value
-
 
 class _Writer:
     def __init__(self, sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> None:
@@ -118,9 +116,7 @@ class _Writer:
                     self._text(cell.paragraphs[0], text, size=8.5)
             self._tiny_paragraph()
 
-        widths = [width * share // 1000 for share in IDENTITY_SPLIT]
-        widths[-1] = width - widths[0] - widths[1]
-        table = self._table(6, widths)
+        table = self._table(6, list(self.plan.identity_widths))
         kop = table.cell(0, 0).merge(table.cell(5, 0))
         kop.vertical_alignment = 1  # center
         lines = [sop.office.pemerintah.upper(), sop.office.nama.upper()]
@@ -159,7 +155,7 @@ class _Writer:
                 if index < len(texts) - 1:
                     cell.runs[-1].add_break()
 
-        grid = self._table(2 * len(GRID), [width // 2, width - width // 2])
+        grid = self._table(2 * len(GRID), list(self.plan.grid_widths))
         for index, pair in enumerate(GRID):
             for column, (title, attr) in enumerate(pair):
                 self._text(grid.cell(2 * index, column).paragraphs[0], f"{title}:", bold=True)
