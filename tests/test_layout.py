@@ -1,0 +1,137 @@
+"""The layout plan on its own (no rendering): geometry invariants, golden DOT, safety."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import BASE_INSTANSI, CORPUS, TEST_ROOTS
+from test_golden import assert_golden
+
+from sopdoc.diagram import page_dot
+from sopdoc.errors import SopdocError
+from sopdoc.layout import CONNECTOR_BAND, PAGE_SAFETY, LayoutError, plan_layout
+from sopdoc.loader import load_project
+from sopdoc.pdf import RootedURLFetcher, write_pdf
+from sopdoc.swimlane import swimlane_dot
+from sopdoc.synthetic import synthetic_sop
+
+
+def _assert_plan_is_sound(sop, plan):
+    content = plan.page_height - plan.margins[0] - plan.margins[2] - PAGE_SAFETY
+    placed = []
+    for page in plan.pages:
+        header = sum(plan.header_heights) if page.show_header else 0
+        assert header + sum(row.height for row in page.rows) <= content
+        y = 0
+        for row in page.rows:
+            assert row.y == y and row.height > 0
+            y += row.height
+        rows = {row.step: row for row in page.rows if row.kind == "step"}
+        placed.extend(rows)
+        for node in page.nodes:
+            x0, y0, x1, y1 = node.box
+            assert 0 <= x0 < x1 <= plan.diagram_width and 0 <= y0 < y1 <= page.diagram_height
+            if node.step is not None and not node.id.startswith("e") and node.shape != "connector":
+                step = sop.steps[node.step - 1]
+                column = plan.column(f"actor:{step.actor.key}")
+                assert column.x - plan.diagram_x <= x0 and x1 <= column.x - plan.diagram_x + column.width
+                assert rows[node.step].y <= y0 and y1 <= rows[node.step].y + rows[node.step].height
+        ids = {node.id for node in page.nodes}
+        for arrow in page.arrows:
+            assert arrow.source in ids and arrow.target in ids
+    assert placed == [step.number for step in sop.steps]  # every row once, in order
+    assert sum(c.width for c in plan.columns) == plan.table_width
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["F4", "A4", "Letter", "Legal"]))
+def test_generated_sops_always_lay_out_inside_rows_and_columns(seed, paper):
+    text = synthetic_sop(random.Random(seed), 1)
+    instansi = BASE_INSTANSI.replace("sop-2024:", "sop:").replace(
+        "nama: Kecamatan Uji\n", f"nama: Kecamatan Uji\ntata_letak:\n  kertas: {paper}\n")
+    with tempfile.TemporaryDirectory() as folder:
+        office = Path(folder) / "kecamatan-uji"
+        office.mkdir()
+        (office / "instansi.yml").write_text(instansi)
+        (office / "sintetis.yml").write_text(text)
+        project, diagnostics = load_project([Path(folder)])
+    (sop,) = project.sops
+    _assert_plan_is_sound(sop, plan_layout(sop))
+
+
+def test_corpus_and_cases_lay_out_soundly():
+    for case in (CORPUS, TEST_ROOTS / "long-flow", TEST_ROOTS / "a4-paper"):
+        project, _ = load_project([case])
+        for sop in project.sops:
+            _assert_plan_is_sound(sop, plan_layout(sop))
+
+
+def test_every_flowchart_page_after_the_first_starts_with_a_connector_band():
+    project, _ = load_project([TEST_ROOTS / "long-flow"])
+    plan = plan_layout(project.sops[0])
+    for page in plan.pages[1:]:
+        assert page.rows[0].kind == "band-top" and page.rows[0].height == CONNECTOR_BAND
+    for page in plan.pages[:-1]:
+        assert page.rows[-1].kind == "band-bottom"
+    assert plan.pages[-1].rows[-1].kind == "total"
+
+
+def test_a_row_taller_than_a_page_is_a_clear_error(tmp_path):
+    project, _ = load_project([TEST_ROOTS / "a4-paper"])
+    sop = project.sops[0]
+    from dataclasses import replace
+
+    long_step = replace(sop.steps[0], uraian="kata " * 4000)
+    with pytest.raises(LayoutError, match="langkah 1 terlalu panjang untuk satu halaman"):
+        plan_layout(replace(sop, steps=(long_step, *sop.steps[1:])))
+
+
+def test_diagram_dot_is_golden():
+    project, _ = load_project([CORPUS])
+    sop = next(s for s in project.sops if s.slug == "penanganan-aduan")
+    plan = plan_layout(sop)
+    assert_golden("penanganan-aduan.page1.dot", page_dot(plan, plan.pages[0]))
+    assert_golden("penanganan-aduan.swimlane.dot", swimlane_dot(sop))
+
+
+def test_swimlane_titles_are_escaped_for_dot():
+    project, _ = load_project([TEST_ROOTS / "long-flow"])
+    sop = project.sops[0]
+    from dataclasses import replace
+
+    from sopdoc.model import Actor
+
+    tricky = Actor("a1", 'Kasi "Pem" \\ <b>')
+    sop = replace(sop, actors=(tricky, *sop.actors[1:]))
+    assert 'label="Kasi \\"Pem\\" \\\\ <b>"' in swimlane_dot(sop)
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd", "http://127.0.0.1/x.png", "https://example.org/logo.png",
+    "file:///work/../etc/hosts", "ftp://127.0.0.1/x",
+])
+def test_weasyprint_reads_nothing_outside_the_asset_roots(url, tmp_path):
+    html = f'<html><body><p>x</p><img src="{url}"></body></html>'
+    with pytest.raises(BaseException) as caught:
+        write_pdf(html, [tmp_path], 0)
+    assert "di luar folder aset proyek" in str(caught.value)
+
+
+def test_files_inside_the_asset_roots_load(tmp_path):
+    image = tmp_path / "logo.png"
+    image.write_bytes(bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"))
+    pdf = write_pdf(f'<img src="{image.as_uri()}">', [tmp_path], 0)
+    assert pdf.startswith(b"%PDF")
+    assert RootedURLFetcher([tmp_path])  # constructible on its own
+
+
+def test_renderer_errors_are_sopdoc_errors():
+    assert issubclass(LayoutError, SopdocError)
