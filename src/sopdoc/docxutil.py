@@ -121,11 +121,11 @@ def fixed_layout(table, widths: list[int], pad_x: int, pad_y: int) -> None:
         element.set(qn("w:type"), "dxa")
         margins.append(element)
     properties.append(margins)
-    for column, value in zip(table.columns, widths):
-        column.width = emu(value)
-    for row in table.rows:
-        for cell, value in zip(row.cells, widths):
-            cell.width = emu(value)
+    for grid_column, value in zip(table._tbl.tblGrid.gridCol_lst, widths):
+        grid_column.w = emu(value)
+    for tr in table._tbl.tr_lst:  # straight to the XML: row.cells recomputes the grid each time
+        for tc, value in zip(tr.tc_lst, widths):
+            tc.width = emu(value)
 
 
 def save_reproducibly(document: DocxDocument, when: _dt.date) -> bytes:

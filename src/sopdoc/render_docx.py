@@ -168,53 +168,57 @@ class _Writer:
 
     def _flow_page(self, page: FlowPage) -> None:
         plan = self.plan
-        columns = list(plan.columns)
-        keys = [c.key for c in columns]
+        keys = [c.key for c in plan.columns]
         header_rows = 2 if page.show_header else 0
-        table = self._table(header_rows + len(page.rows), [c.width for c in columns])
+        table = self._table(header_rows + len(page.rows), [c.width for c in plan.columns])
+        # python-docx recomputes the whole grid on every cell lookup: take the cells once,
+        # fill them, and merge last (merging moves only non-empty content, so nothing is lost)
+        grid = [row.cells for row in table.rows]
         actor_first = keys.index(plan.actor_columns[0].key)
         actor_last = keys.index(plan.actor_columns[-1].key)
+        merges = []
+        center = WD_ALIGN_PARAGRAPH.CENTER
 
         if page.show_header:
-            top, second = table.rows[0], table.rows[1]
-            for row, height in ((top, plan.header_heights[0]), (second, plan.header_heights[1])):
+            for row, height in zip(table.rows[:2], plan.header_heights):
                 row.height, row.height_rule = emu(height), WD_ROW_HEIGHT_RULE.EXACTLY
                 mark_header_row(row)
                 cant_split(row)
             for key in ("no", "uraian", "keterangan"):
                 index = keys.index(key)
-                cell = table.cell(0, index).merge(table.cell(1, index))
-                self._lines(cell, plan.header_cells[key], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-            spans = (("pelaksana", actor_first, actor_last), ("mutu_baku", actor_last + 1, actor_last + 3))
-            for key, first, last in spans:
-                cell = table.cell(0, first).merge(table.cell(0, last))
-                self._lines(cell, plan.header_cells[key], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+                self._lines(grid[0][index], plan.header_cells[key], bold=True, align=center)
+                merges.append(((0, index), (1, index)))
+            for key, first, last in (("pelaksana", actor_first, actor_last),
+                                     ("mutu_baku", actor_last + 1, actor_last + 3)):
+                self._lines(grid[0][first], plan.header_cells[key], bold=True, align=center)
+                merges.append(((0, first), (0, last)))
             for index in range(actor_first, actor_last + 4):
-                self._lines(table.cell(1, index), plan.header_cells[keys[index]], bold=True,
-                            align=WD_ALIGN_PARAGRAPH.CENTER)
+                self._lines(grid[1][index], plan.header_cells[keys[index]], bold=True, align=center)
 
-        diagram_rows = page.diagram_rows
-        first, last = header_rows, header_rows + len(diagram_rows) - 1
-        diagram = table.cell(first, actor_first).merge(table.cell(last, actor_last))
+        for offset, row_plan in enumerate(page.rows):
+            number = header_rows + offset
+            row = table.rows[number]
+            row.height, row.height_rule = emu(row_plan.height), WD_ROW_HEIGHT_RULE.EXACTLY
+            cant_split(row)
+            if row_plan.kind == "total":
+                self._lines(grid[number][0], row_plan.cells["label"], bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+                self._lines(grid[number][actor_last + 2], row_plan.cells["waktu"], bold=True)
+                merges.append(((number, 0), (number, actor_last + 1)))
+                continue
+            for key, lines in row_plan.cells.items():
+                self._lines(grid[number][keys.index(key)], lines, align=center if key == "no" else None)
+
+        diagram = grid[header_rows][actor_first]
         cell_margins(diagram, 0, 0, 0, 0)
         picture = diagram.paragraphs[0]
         # single spacing: LibreOffice crops a picture from the top in an exact-height line
         picture.paragraph_format.space_before = picture.paragraph_format.space_after = 0
         picture.add_run().add_picture(io.BytesIO(self.diagrams[page.number]),
                                       width=emu(plan.diagram_width), height=emu(page.diagram_height))
-
-        for offset, row_plan in enumerate(page.rows):
-            row = table.rows[header_rows + offset]
-            row.height, row.height_rule = emu(row_plan.height), WD_ROW_HEIGHT_RULE.EXACTLY
-            cant_split(row)
-            if row_plan.kind == "total":
-                label = table.cell(header_rows + offset, 0).merge(table.cell(header_rows + offset, actor_last + 1))
-                self._lines(label, row_plan.cells["label"], bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
-                self._lines(row.cells[actor_last + 2], row_plan.cells["waktu"], bold=True)
-                continue
-            for key, lines in row_plan.cells.items():
-                align = WD_ALIGN_PARAGRAPH.CENTER if key == "no" else None
-                self._lines(row.cells[keys.index(key)], lines, align=align)
+        last_diagram_row = header_rows + len(page.diagram_rows) - 1
+        merges.append(((header_rows, actor_first), (last_diagram_row, actor_last)))
+        for (r0, c0), (r1, c1) in merges:
+            grid[r0][c0].merge(grid[r1][c1])
         self._tiny_paragraph()
 
 

@@ -1,0 +1,83 @@
+"""Benchmark of `sopdoc build` on N synthetic SOPs (2–6 actors, 4–30 steps, decisions, loops).
+
+Prints seconds per SOP for PDF, DOCX and SVG, the time of a rebuild with nothing changed and
+with one SOP changed, and peak memory. Figures, not assertions: the machines are shared.
+
+    .venv/bin/python benchmarks/bench_build.py [N] [--jobs J]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from sopdoc.build import build
+from sopdoc.loader import load_project
+from sopdoc.synthetic import write_synthetic_tree
+
+
+def timed(action):
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def peak_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, workers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", nargs="?", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="sopdoc-bench-"))
+    try:
+        sources, out = root / "sop_sources", root / "build"
+        paths = write_synthetic_tree(sources, args.count, seed=1)
+        load_time, (project, diagnostics) = timed(lambda: load_project([sources]))
+        assert not [d for d in diagnostics if d.is_error], "synthetic sources must be valid"
+        sops = list(project.sops)
+        steps = sum(len(s.steps) for s in sops)
+        print(f"{len(sops)} SOP, {steps} langkah, {args.jobs} proses; load+check {load_time:.2f} s "
+              f"({1000 * load_time / len(sops):.1f} ms/SOP)")
+        per_format = {}
+        for fmt in ("pdf", "docx", "svg"):
+            target = root / f"only-{fmt}"
+            seconds, results = timed(lambda: build(sops, (fmt,), target, jobs=args.jobs))
+            assert not [r for r in results if r.error]
+            per_format[fmt] = seconds
+            print(f"  {fmt:4s}: {seconds:7.2f} s wall, {seconds / len(sops):.3f} s/SOP "
+                  f"(x{args.jobs} cores = {seconds * args.jobs / len(sops):.3f} core-s/SOP)")
+        full, _ = timed(lambda: build(sops, ("pdf", "docx", "svg"), out, jobs=args.jobs))
+        print(f"full build (pdf+docx+svg): {full:.2f} s, {full / len(sops):.3f} s/SOP")
+        print(f"  projected for 1000 SOP on {args.jobs} cores: {1000 * full / len(sops) / 60:.1f} min")
+
+        def rebuild():
+            project, _ = load_project([sources])
+            return build(list(project.sops), ("pdf", "docx", "svg"), out, jobs=args.jobs)
+
+        nothing, results = timed(rebuild)
+        assert all(r.skipped for r in results)
+        print(f"rebuild, nothing changed: {nothing:.2f} s (load+check+compare)")
+        edited = paths[len(paths) // 2]
+        edited.write_text(edited.read_text().replace("waktu: ", "waktu: 1", 1))
+        one, results = timed(rebuild)
+        assert sum(1 for r in results if not r.skipped) == 1
+        print(f"rebuild, one SOP changed: {one:.2f} s "
+              f"(projected for 1000 SOP: {one + (1000 - len(sops)) * load_time / len(sops):.2f} s)")
+        own, workers = peak_mb()
+        print(f"peak memory: main process {own:.0f} MB, largest worker {workers:.0f} MB")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
