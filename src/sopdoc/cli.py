@@ -120,7 +120,8 @@ def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [fmt for fmt in chosen if fmt not in FORMATS]
     if unknown or not chosen:
-        raise click.BadParameter(f"format tidak dikenal: {', '.join(unknown) or value!r}; pilihan: "
+        named = ", ".join(unknown) or repr(value)
+        raise click.BadParameter(f"format tidak dikenal: {named}; pilihan: "
                                  + ", ".join(FORMATS), param_hint="--format")
     return tuple(fmt for fmt in FORMATS if fmt in chosen)
 

@@ -1,0 +1,70 @@
+"""`sopdoc build` from the command line: outputs, exit codes, atomicity, the site's swimlane SVG."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+
+from conftest import BASE_SOP, CORPUS, office_tree, replace_line
+
+import sopdoc.render_docx
+from sopdoc.build import build
+from sopdoc.errors import SopdocError
+from sopdoc.loader import load_project
+
+
+def test_build_writes_every_format_and_a_summary_line(run, tmp_path):
+    office_tree(tmp_path)
+    result = run("build", "--format", "pdf,svg", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "ditulis: kecamatan-uji/layanan-uji" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("1 SOP: 1 dibangun, 0 tidak berubah, 0 gagal")
+    assert (tmp_path / "build/kecamatan-uji/layanan-uji.pdf").read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "build/kecamatan-uji/layanan-uji.docx").exists()
+    again = run("build", "--format", "pdf,svg")
+    assert "tidak berubah: kecamatan-uji/layanan-uji" in again.stdout
+
+
+def test_build_refuses_invalid_sources_and_writes_nothing(run, tmp_path):
+    office_tree(tmp_path, sop=replace_line(BASE_SOP, 17, "    pelaksana: petugsa"))
+    result = run("build")
+    assert result.exit_code == 1
+    assert "[SOP201]" in result.stderr
+    assert not (tmp_path / "build").exists()
+
+
+def test_unknown_format_is_a_usage_error(run, tmp_path):
+    office_tree(tmp_path)
+    result = run("build", "--format", "pdf,odt")
+    assert result.exit_code == 2
+    assert "format tidak dikenal: odt" in result.output
+
+
+def test_a_failed_render_keeps_the_previous_outputs(tmp_path, monkeypatch):
+    project, _ = load_project([CORPUS])
+    sop = next(s for s in project.sops if s.slug == "legalisir-surat")
+    out = tmp_path / "out"
+    build([sop], ("pdf", "docx"), out, jobs=1)
+    pdf = out / "kecamatan-jumapolo/legalisir-surat.pdf"
+    before = pdf.read_bytes()
+
+    def broken(*args):
+        raise SopdocError("gagal menulis DOCX")
+
+    monkeypatch.setattr(sopdoc.render_docx, "render_lampiran_docx", broken)
+    (result,) = build([sop], ("pdf", "docx"), out, jobs=1, force=True)
+    assert result.error == "gagal menulis DOCX"
+    assert pdf.read_bytes() == before
+    assert sorted(p.name for p in pdf.parent.iterdir()) == ["legalisir-surat.docx", "legalisir-surat.pdf"]
+
+
+def test_swimlane_svg_has_lane_titles_and_numbered_steps(tmp_path):
+    sources = tmp_path / "src"
+    shutil.copytree(CORPUS / "kecamatan-jenawi", sources / "kecamatan-jenawi")
+    project, _ = load_project([sources])
+    (result,) = build(list(project.sops), ("svg",), tmp_path / "out", jobs=1)
+    tree = ET.parse(result.written[0])
+    texts = [t.text for t in tree.iter("{http://www.w3.org/2000/svg}text")]
+    for actor in project.sops[0].actors:
+        assert actor.title.split()[0] in " ".join(texts)
+    assert [str(n) for n in range(1, 8)] == [t for t in texts if t.isdigit()]
