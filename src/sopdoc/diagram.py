@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 
 from .errors import SopdocError
-from .layout import FlowPage, LayoutPlan, Node
+from .layout import Arrow, FlowPage, LayoutPlan, Node
 from .textmetrics import FONT_FAMILY, UM_PER_INCH
 
 PNG_DPI = 300
@@ -25,7 +25,7 @@ _SHAPES = {
 }
 
 
-def _pt(um: int) -> str:
+def to_pt(um: int) -> str:
     return f"{um * 72 / UM_PER_INCH:.2f}"
 
 
@@ -33,37 +33,49 @@ def _inch(um: int) -> str:
     return f"{um / UM_PER_INCH:.4f}"
 
 
-def _node(node: Node, height: int) -> str:
-    label = f'"{node.label}"' if node.label else '""'
-    return (f'  {node.id} [{_SHAPES[node.shape]}, pos="{_pt(node.cx)},{_pt(height - node.cy)}", '
-            f'width={_inch(node.width)}, height={_inch(node.height)}, label={label}];')
+def dot_string(text: str) -> str:
+    """A DOT double-quoted string whose content is printed literally."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def graph_header(name: str, node_fontsize: int) -> list[str]:
+    """The opening lines every sopdoc diagram shares: ortho routing, the document's font and line."""
+    return [
+        f"digraph {name} {{",
+        f'  graph [splines=ortho, pad=0, outputorder=edgesfirst, bgcolor=white, fontname="{FONT_FAMILY}"];',
+        f'  node [fixedsize=true, fontname="{FONT_FAMILY}", fontsize={node_fontsize}, penwidth={LINE_WIDTH}, '
+        f'fillcolor=white, color=black];',
+        f'  edge [penwidth={LINE_WIDTH}, arrowsize=0.6, fontname="{FONT_FAMILY}", fontsize=7];',
+    ]
+
+
+def node_line(node: Node, height: int) -> str:
+    """A pinned node; `height` flips the layout's y-down coordinates into Graphviz's y-up."""
+    return (f'  {node.id} [{_SHAPES[node.shape]}, pos="{to_pt(node.cx)},{to_pt(height - node.cy)}", '
+            f'width={_inch(node.width)}, height={_inch(node.height)}, label={dot_string(node.label)}];')
+
+
+def arrow_line(arrow: Arrow) -> str:
+    # taillabel keeps Ya/Tidak beside the decision where the branch leaves it
+    label = f' [taillabel="{arrow.label}", labeldistance=1.6]' if arrow.label else ""
+    return f"  {arrow.source} -> {arrow.target}{label};"
 
 
 def page_dot(plan: LayoutPlan, page: FlowPage) -> str:
     """DOT text for one flowchart page: deterministic, so it can be kept as a golden file."""
     width, height = plan.diagram_width, page.diagram_height
-    lines = [
-        f"digraph page{page.number} {{",
-        f'  graph [splines=ortho, pad=0, outputorder=edgesfirst, bgcolor=white, '
-        f'fontname="{FONT_FAMILY}"];',
-        f'  node [fixedsize=true, fontname="{FONT_FAMILY}", fontsize=7, penwidth={LINE_WIDTH}, '
-        f'fillcolor=white, color=black];',
-        f'  edge [penwidth={LINE_WIDTH}, arrowsize=0.6, fontname="{FONT_FAMILY}", fontsize=7];',
-    ]
+    lines = graph_header(f"page{page.number}", 7)
     x0 = plan.diagram_x
     for index, column in enumerate(plan.actor_columns):
         left, right = column.x - x0, column.x - x0 + column.width
-        lines.append(f'  subgraph cluster_lane{index} {{ bb="{_pt(left)},0,{_pt(right)},{_pt(height)}"; '
+        lines.append(f'  subgraph cluster_lane{index} {{ bb="{to_pt(left)},0,{to_pt(right)},{to_pt(height)}"; '
                      f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
     for index, row in enumerate(page.diagram_rows):
         top, bottom = height - row.y, height - row.y - row.height
-        lines.append(f'  subgraph cluster_row{index} {{ bb="0,{_pt(bottom)},{_pt(width)},{_pt(top)}"; '
+        lines.append(f'  subgraph cluster_row{index} {{ bb="0,{to_pt(bottom)},{to_pt(width)},{to_pt(top)}"; '
                      f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
-    lines.extend(_node(node, height) for node in page.nodes)
-    for arrow in page.arrows:
-        # taillabel keeps Ya/Tidak beside the decision where the branch leaves it
-        label = f' [taillabel="{arrow.label}", labeldistance=1.6]' if arrow.label else ""
-        lines.append(f"  {arrow.source} -> {arrow.target}{label};")
+    lines.extend(node_line(node, height) for node in page.nodes)
+    lines.extend(arrow_line(arrow) for arrow in page.arrows)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
