@@ -20,6 +20,8 @@ from yaml.resolver import Resolver
 from .diagnostics import Diagnostics, Location
 
 MAX_SOURCE_BYTES = 1024 * 1024
+# libyaml's parser when PyYAML was built with it (the PyPI wheels are): ~10x faster events
+_EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64
 
 _resolver = Resolver()
@@ -113,7 +115,7 @@ def read_source(path: Path, diagnostics: Diagnostics) -> str | None:
 def parse_yaml(text: str, path: Path, diagnostics: Diagnostics) -> Node | None:
     """Compose one YAML document into located nodes, or report why not."""
     try:
-        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+        events = list(yaml.parse(text, Loader=_EVENT_LOADER))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
