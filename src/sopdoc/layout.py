@@ -131,7 +131,7 @@ class LayoutPlan:
     margins: tuple[int, int, int, int]  # top, right, bottom, left
     columns: tuple[Column, ...]
     header_heights: tuple[int, int]
-    header_cells: dict[str, tuple[str, ...]]  # column key (or group) -> wrapped title lines
+    header_cells: dict[str, HeaderCell]  # column key (or group) -> wrapped title at its size
     pages: tuple[FlowPage, ...]
     body: TextStyle = BODY
     heading: TextStyle = HEADING
@@ -214,18 +214,38 @@ def _step_cells(step: Step, columns: dict[str, Column]) -> dict[str, tuple[str, 
     return {key: lines for key, lines in cells.items() if lines}
 
 
-def _header(columns: tuple[Column, ...]) -> tuple[tuple[int, int], dict[str, tuple[str, ...]]]:
+HEADING_SIZES = (8, 7.5, 7, 6.5, 6)  # a title shrinks rather than break a word across lines
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    lines: tuple[str, ...]
+    size_pt: float
+
+    @property
+    def height(self) -> int:
+        return len(self.lines) * TextStyle(self.size_pt, bold=True).line_um
+
+
+def _header_cell(title: str, column: Column) -> HeaderCell:
+    room = column.width - 2 * PAD_X - WRAP_SLACK
+    for size in HEADING_SIZES:
+        style = TextStyle(size, bold=True)
+        if all(style.width(word) <= room for word in title.split()):
+            break
+    return HeaderCell(tuple(style.wrap(title, room)), size)
+
+
+def _header(columns: tuple[Column, ...]) -> tuple[tuple[int, int], dict[str, HeaderCell]]:
     by_key = {c.key: c for c in columns}
-    actors = [c for c in columns if c.is_actor]
-    top = {"pelaksana": ("Pelaksana",), "mutu_baku": ("Mutu Baku",)}
-    second = {c.key: _wrap(HEADING, c.title, c) for c in actors}
-    second.update({key: _wrap(HEADING, title, by_key[key]) for key, title, _ in QUALITY_COLUMNS})
-    spanning = {key: _wrap(HEADING, title, by_key[key]) for key, title, _ in FIXED_COLUMNS + (REMARK_COLUMN,)}
+    top = {"pelaksana": HeaderCell(("Pelaksana",), 8), "mutu_baku": HeaderCell(("Mutu Baku",), 8)}
+    second = {c.key: _header_cell(c.title, c) for c in columns if c.is_actor}
+    second.update({key: _header_cell(title, by_key[key]) for key, title, _ in QUALITY_COLUMNS})
+    spanning = {key: _header_cell(title, by_key[key]) for key, title, _ in FIXED_COLUMNS + (REMARK_COLUMN,)}
     top_height = HEADING.line_um + 2 * PAD_Y + ROW_SLACK
-    second_height = _cells_height(second, HEADING)
     # WeasyPrint grows the last row a spanning cell covers to that cell's whole content height,
     # so the second row alone must hold the cells spanning both rows
-    second_height = max(second_height, _cells_height(spanning, HEADING))
+    second_height = max(cell.height for cell in (*second.values(), *spanning.values())) + 2 * PAD_Y + ROW_SLACK
     return (top_height, second_height), {**top, **second, **spanning}
 
 

@@ -34,17 +34,21 @@ class _Writer:
         run = paragraph.add_run(text)
         set_font(run, FONT_FAMILY, size, bold or None)
 
-    def _lines(self, cell, lines, *, bold=False, align=None) -> None:
+    def _lines(self, cell, lines, *, bold=False, align=None, size: float | None = None) -> None:
         """The plan's wrapped lines as one paragraph with line breaks: Word does not re-wrap them."""
         paragraph = cell.paragraphs[0]
-        exact_lines(paragraph, self.line_pt)
+        exact_lines(paragraph, size * self.plan.body.line_height if size else self.line_pt)
         if align is not None:
             paragraph.alignment = align
         for index, line in enumerate(lines):
             run = paragraph.add_run(line)
-            set_font(run, FONT_FAMILY, None, bold or None)
+            set_font(run, FONT_FAMILY, size, bold or None)
             if index < len(lines) - 1:
                 run.add_break()
+
+    def _header(self, cell, header) -> None:
+        self._lines(cell, header.lines, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=header.size_pt)
+        cell.vertical_alignment = 1  # center
 
     def _tiny_paragraph(self, page_break: bool = False):
         """A 1 pt paragraph: between tables Word needs one, and it must not take a text line."""
@@ -186,14 +190,14 @@ class _Writer:
                 cant_split(row)
             for key in ("no", "uraian", "keterangan"):
                 index = keys.index(key)
-                self._lines(grid[0][index], plan.header_cells[key], bold=True, align=center)
+                self._header(grid[0][index], plan.header_cells[key])
                 merges.append(((0, index), (1, index)))
             for key, first, last in (("pelaksana", actor_first, actor_last),
                                      ("mutu_baku", actor_last + 1, actor_last + 3)):
-                self._lines(grid[0][first], plan.header_cells[key], bold=True, align=center)
+                self._header(grid[0][first], plan.header_cells[key])
                 merges.append(((0, first), (0, last)))
             for index in range(actor_first, actor_last + 4):
-                self._lines(grid[1][index], plan.header_cells[keys[index]], bold=True, align=center)
+                self._header(grid[1][index], plan.header_cells[keys[index]])
 
         for offset, row_plan in enumerate(page.rows):
             number = header_rows + offset

@@ -37,11 +37,17 @@ def lines(cell_lines) -> Markup:
                            for line in cell_lines)
 
 
+def header_cell(cell, rowspan: int = 1) -> Markup:
+    span = Markup(' rowspan="{}"').format(rowspan) if rowspan > 1 else Markup("")
+    return Markup('<th{} style="font-size: {}pt">{}</th>').format(span, cell.size_pt, lines(cell.lines))
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["mm"] = um_to_css
     env.globals["lines"] = lines
+    env.globals["header_cell"] = header_cell
     return env
 
 
