@@ -68,3 +68,20 @@ def test_swimlane_svg_has_lane_titles_and_numbered_steps(tmp_path):
     for actor in project.sops[0].actors:
         assert actor.title.split()[0] in " ".join(texts)
     assert [str(n) for n in range(1, 8)] == [t for t in texts if t.isdigit()]
+
+
+def test_the_office_logo_is_in_both_documents(run, tmp_path):
+    import docx
+    import pdfplumber
+
+    from conftest import BASE_INSTANSI
+    from test_validation import png_bytes
+
+    instansi = BASE_INSTANSI.replace("nama: Kecamatan Uji\n", "nama: Kecamatan Uji\nlogo: logo.png\n")
+    sources = office_tree(tmp_path, instansi=instansi)
+    (sources / "kecamatan-uji/logo.png").write_bytes(png_bytes((120, 140)))
+    assert run("build", "--format", "pdf,docx", "--jobs", "1").exit_code == 0
+    with pdfplumber.open(tmp_path / "build/kecamatan-uji/layanan-uji.pdf") as pdf:
+        assert pdf.pages[0].images, "the logo is drawn in the letterhead cell"
+    document = docx.Document(tmp_path / "build/kecamatan-uji/layanan-uji.docx")
+    assert document.inline_shapes[0].height > 0

@@ -172,7 +172,9 @@ def test_missing_instansi(tmp_path):
     ("../luar.png", None, "SOP211", "logo '../luar.png' berada di luar folder instansi"),
     ("/etc/hostname", None, "SOP211", "logo '/etc/hostname' berada di luar folder instansi"),
     ("tidak-ada.png", None, "SOP212", "berkas logo 'tidak-ada.png' tidak ditemukan"),
-    ("bukan.png", b"bukan gambar", "SOP213", "berkas logo 'bukan.png' bukan gambar PNG, JPEG atau SVG"),
+    ("bukan.png", b"bukan gambar", "SOP213", "berkas logo 'bukan.png' bukan gambar PNG atau JPEG yang utuh"),
+    ("rusak.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16, "SOP213",
+     "berkas logo 'rusak.png' bukan gambar PNG atau JPEG yang utuh"),
 ])
 def test_logo_rules(tmp_path, logo, content, code, message):
     files = {"kecamatan-uji/instansi.yml": office_with(2, "nama: Kecamatan Uji", f"logo: {logo}"),
@@ -183,11 +185,21 @@ def test_logo_rules(tmp_path, logo, content, code, message):
     _assert_reported(diagnostics_of(sources), (OFFICE_FILE, 3, 7, "error", code, message, None))
 
 
+def png_bytes(size=(40, 40)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 60, 120)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def test_logo_inside_folder_is_accepted(tmp_path):
     sources = write_tree(tmp_path, {
         "kecamatan-uji/instansi.yml": office_with(2, "nama: Kecamatan Uji", "logo: logo.png"),
         "kecamatan-uji/layanan-uji.yml": BASE_SOP,
-        "kecamatan-uji/logo.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 16,
+        "kecamatan-uji/logo.png": png_bytes(),
     })
     assert diagnostics_of(sources) == []
 

@@ -44,7 +44,7 @@ INSTANSI = Record(
         Field("website", Text("Alamat situs web")),
         Field("email", Text("Alamat surel")),
         Field("kode_pos", Text("Kode pos")),
-        Field("logo", Text("Berkas logo (PNG/JPEG/SVG) di folder instansi, mis. logo.png")),
+        Field("logo", Text("Berkas logo (PNG/JPEG) di folder instansi, mis. logo.png")),
         Field(
             "tata_letak",
             Record(

@@ -23,10 +23,12 @@ from .model import (
 )
 from .schema import CheckContext, check
 from .yamlsource import load_yaml
+from PIL import Image
 
 OFFICE_FILE = "instansi.yml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+MAX_LOGO_BYTES = 5 * 1024 * 1024
 
 
 def is_source_file(path: Path) -> bool:
@@ -179,13 +181,27 @@ def _check_logo(name: str, folder: Path, at: _Located) -> Path | None:
     if not candidate.is_file():
         at.report("SOP212", ("logo",), f"berkas logo '{name}' tidak ditemukan")
         return None
-    with candidate.open("rb") as handle:
-        head = handle.read(1024)
-    is_svg = candidate.suffix.lower() == ".svg" and b"<svg" in head
-    if not (head.startswith(IMAGE_MAGIC) or is_svg):
-        at.report("SOP213", ("logo",), f"berkas logo '{name}' bukan gambar PNG, JPEG atau SVG")
+    if candidate.stat().st_size > MAX_LOGO_BYTES:
+        at.report("SOP213", ("logo",), f"berkas logo '{name}' terlalu besar (batas 5 MiB)")
+        return None
+    if not _is_decodable_image(candidate):
+        at.report("SOP213", ("logo",), f"berkas logo '{name}' bukan gambar PNG atau JPEG yang utuh",
+                  "simpan ulang logo sebagai PNG atau JPEG")
         return None
     return candidate
+
+
+def _is_decodable_image(path: Path) -> bool:
+    """PNG or JPEG that decodes completely: the renderers embed it as it is."""
+    with path.open("rb") as handle:
+        if not handle.read(8).startswith(IMAGE_MAGIC):
+            return False
+    try:
+        with Image.open(path) as image:
+            image.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- SOP files
