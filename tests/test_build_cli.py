@@ -85,3 +85,29 @@ def test_the_office_logo_is_in_both_documents(run, tmp_path):
         assert pdf.pages[0].images, "the logo is drawn in the letterhead cell"
     document = docx.Document(tmp_path / "build/kecamatan-uji/layanan-uji.docx")
     assert document.inline_shapes[0].height > 0
+
+
+def test_the_source_cache_gives_the_same_model_and_diagnostics(tmp_path):
+    from sopdoc.build import SOURCE_CACHE_FILE
+
+    sources = tmp_path / "src"
+    shutil.copytree(CORPUS, sources)
+    broken = sources / "kecamatan-jumapolo" / "legalisir-surat.yml"
+    broken.write_text(broken.read_text().replace("pelaksana: jfu\n", "pelaksana: jfuu\n", 1))
+    cache = tmp_path / "out" / SOURCE_CACHE_FILE
+    load_project([sources], cache_file=cache)
+    assert not cache.exists(), "a failed check writes nothing into the output folder"
+    broken.write_text(broken.read_text().replace("pelaksana: jfuu\n", "pelaksana: jfu\n", 1))
+    fresh_project, fresh = load_project([sources])
+    first_project, first = load_project([sources], cache_file=cache)
+    assert cache.is_file()
+    cached_project, cached = load_project([sources], cache_file=cache)
+    assert [d.format() for d in cached] == [d.format() for d in first] == [d.format() for d in fresh]
+    assert repr(cached_project) == repr(first_project) == repr(fresh_project)
+    # an edit is seen through the cache; a damaged cache is ignored
+    broken.write_text(broken.read_text().replace("pelaksana: jfu\n", "pelaksana: jfuu\n", 1))
+    edited_project, edited = load_project([sources], cache_file=cache)
+    assert [d.code for d in edited if d.is_error] == ["SOP201"]
+    cache.write_text("{not json")
+    project, diagnostics = load_project([sources], cache_file=cache)
+    assert [d.format() for d in diagnostics] == [d.format() for d in edited]

@@ -7,7 +7,6 @@ prints; progress is reported through a callback the CLI turns into a bar or plai
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -16,14 +15,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
 from .errors import SopdocError
+from .fingerprint import code_fingerprint
 from .fileio import write_atomic
 from .model import Sop
 
 FORMATS = ("pdf", "docx", "svg")
 CACHE_FILE = ".sopdoc-build.json"
-PACKAGE = Path(__file__).resolve().parent
+SOURCE_CACHE_FILE = ".sopdoc-sources.json"
 
 
 @dataclass(frozen=True)
@@ -36,21 +35,10 @@ class SopResult:
     key: str = ""
 
 
-@functools.lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    """Changes whenever sopdoc's code or templates change, so stale outputs are rebuilt."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".j2", ".css") and path.is_file():
-            digest.update(path.relative_to(PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def input_key(sop: Sop, formats: tuple[str, ...]) -> str:
     """Everything the documents of `sop` depend on. The model's repr holds every value read
     from the sources, including the office and the decree."""
-    digest = hashlib.sha256(_code_fingerprint().encode())
+    digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(repr(sop).encode())
     digest.update(",".join(formats).encode())
     if sop.office.logo is not None:

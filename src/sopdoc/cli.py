@@ -142,11 +142,11 @@ def build(paths, formats, out, jobs, force, strict) -> None:
     Keluaran: OUT/<instansi>/<slug>.pdf, .docx, .svg. SOP yang sumbernya tidak berubah
     tidak dibangun ulang.
     """
-    from .build import build as build_documents
+    from .build import SOURCE_CACHE_FILE, build as build_documents
 
     chosen = _formats(formats)
     started = time.monotonic()
-    project, diagnostics = load_project(_existing(paths))
+    project, diagnostics = load_project(_existing(paths), cache_file=out / SOURCE_CACHE_FILE)
     if _report(diagnostics, strict, err=True):
         sys.exit(1)
     sops = list(project.sops)

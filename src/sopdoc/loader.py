@@ -21,8 +21,9 @@ from .model import (
     Actor, Attachment, Decree, Office, OfficeSops, Official, PageSetup, Project, Revision, Service,
     Sop, Step,
 )
-from .schema import CheckContext, check
-from .yamlsource import load_yaml
+from .schema import CheckContext, Record, check
+from .sourcecache import CheckCache
+from .yamlsource import MAX_SOURCE_BYTES, load_yaml
 from PIL import Image
 
 OFFICE_FILE = "instansi.yml"
@@ -63,6 +64,31 @@ def _did_you_mean(name: str, options) -> str | None:
     if close:
         return f"maksud Anda '{close[0]}'?"
     return ("pilihan: " + ", ".join(options)) if options else None
+
+
+def _checked(path: Path, spec: Record, diagnostics: Diagnostics, cache: CheckCache | None):
+    """The file checked against its schema: from the cache when its bytes are unchanged."""
+    data = None
+    if cache is not None:
+        try:
+            if path.stat().st_size <= MAX_SOURCE_BYTES:
+                data = path.read_bytes()
+        except OSError:
+            data = None
+        hit = cache.lookup(path, data) if data is not None else None
+        if hit is not None:
+            values, locations, found = hit
+            for diagnostic in found:
+                (diagnostics.error if diagnostic.is_error else diagnostics.warning)(
+                    diagnostic.code, diagnostic.location, diagnostic.message, diagnostic.hint)
+            return values, CheckContext(path, diagnostics, locations)
+    local = Diagnostics()
+    values, ctx = check(load_yaml(path, local), spec, path, local)
+    if cache is not None and data is not None:
+        cache.store(path, data, values, ctx.locations, list(local))
+    diagnostics.extend(local)
+    ctx.diagnostics = diagnostics
+    return values, ctx
 
 
 # ---------------------------------------------------------------- discovery
@@ -111,13 +137,13 @@ class _OfficeFile:
     decrees: dict[str, Decree | None]
 
 
-def _load_office(folder: Path, diagnostics: Diagnostics) -> _OfficeFile | None:
+def _load_office(folder: Path, diagnostics: Diagnostics, cache: CheckCache | None) -> _OfficeFile | None:
     source = folder / OFFICE_FILE
     if not source.is_file():
         diagnostics.error("SOP214", Location(source), f"folder '{folder.name}' tidak punya {OFFICE_FILE}",
                           "buat instansi.yml berisi kop surat dan pejabat (lihat README)")
         return None
-    values, ctx = check(load_yaml(source, diagnostics), INSTANSI, source, diagnostics)
+    values, ctx = _checked(source, INSTANSI, diagnostics, cache)
     if values is None:
         return None
     at = _Located(ctx)
@@ -206,9 +232,9 @@ def _is_decodable_image(path: Path) -> bool:
 
 # ---------------------------------------------------------------- SOP files
 
-def _load_sop(path: Path, office_file: _OfficeFile | None, diagnostics: Diagnostics):
+def _load_sop(path: Path, office_file: _OfficeFile | None, diagnostics: Diagnostics, cache: CheckCache | None):
     """(Sop or None, the checked values, the locator): the last two for cross-file checks."""
-    values, ctx = check(load_yaml(path, diagnostics), SOP, path, diagnostics)
+    values, ctx = _checked(path, SOP, diagnostics, cache)
     at = _Located(ctx)
     if not SLUG_RE.match(path.stem):
         diagnostics.error("SOP117", Location(path), f"nama berkas '{path.name}' bukan slug yang valid",
@@ -361,8 +387,14 @@ def _check_office_wide(loaded: list[tuple], diagnostics: Diagnostics) -> dict[Pa
     return numerals
 
 
-def load_project(paths: list[Path]) -> tuple[Project, Diagnostics]:
-    """Load and validate every office under `paths`. Raises SourceError only for a bad path."""
+def load_project(paths: list[Path], cache_file: Path | None = None) -> tuple[Project, Diagnostics]:
+    """Load and validate every office under `paths`. Raises SourceError only for a bad path.
+
+    With `cache_file`, files whose bytes are unchanged since the last run are not parsed again.
+    """
+    from .fingerprint import code_fingerprint
+
+    cache = CheckCache(cache_file, code_fingerprint()) if cache_file is not None else None
     diagnostics = Diagnostics()
     folders, only, stray = discover(paths)
     for path in stray:
@@ -370,11 +402,11 @@ def load_project(paths: list[Path]) -> tuple[Project, Diagnostics]:
                             "pindahkan ke folder instansinya, mis. sop_sources/kecamatan-jenawi/")
     offices = []
     for folder in folders:
-        office = _load_office(folder, diagnostics)
+        office = _load_office(folder, diagnostics, cache)
         files = sorted(p for p in folder.iterdir() if is_source_file(p) and p.name != OFFICE_FILE)
         loaded = []
         for path in files:
-            loaded.append((path, *_load_sop(path, office, diagnostics)))
+            loaded.append((path, *_load_sop(path, office, diagnostics, cache)))
         numerals = _check_office_wide([(p, v, a) for p, _, v, a in loaded], diagnostics)
         sops = []
         for path, sop, _, _ in loaded:
@@ -386,6 +418,8 @@ def load_project(paths: list[Path]) -> tuple[Project, Diagnostics]:
         sops.sort(key=_sop_order)
         if office is not None and office.office is not None:
             offices.append(OfficeSops(office.office, tuple(sops)))
+    if cache is not None and not diagnostics.error_count:  # a failed check leaves the output folder alone
+        cache.save()
     if only is not None:
         keep = only | {folder / OFFICE_FILE for folder in folders}
         filtered = Diagnostics()
