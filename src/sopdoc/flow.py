@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from .model import Edge, Symbol
 from .waktu import ZERO, Duration
@@ -34,8 +35,6 @@ def _resolve(value, ids: dict[str, int], count: int, at: tuple, report: Report) 
         return False
     if value in ids:
         return ids[value]
-    from difflib import get_close_matches
-
     close = get_close_matches(value, list(ids) + [END], n=1, cutoff=0.6)
     report("SOP204", at, f"tujuan '{value}' tidak dikenal",
            f"maksud Anda '{close[0]}'?" if close else "tulis nomor langkah, id langkah, atau 'selesai'")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import flow
@@ -438,6 +438,4 @@ def _sop_order(sop: Sop) -> tuple:
 
 
 def _with_numeral(sop: Sop, numeral: str) -> Sop:
-    from dataclasses import replace
-
     return replace(sop, lampiran=replace(sop.lampiran, numeral=numeral))
