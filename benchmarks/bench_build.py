@@ -51,7 +51,7 @@ def main() -> None:
         per_format = {}
         for fmt in ("pdf", "docx", "svg"):
             target = root / f"only-{fmt}"
-            seconds, results = timed(lambda: build(sops, (fmt,), target, jobs=args.jobs))
+            seconds, results = timed(lambda fmt=fmt, target=target: build(sops, (fmt,), target, jobs=args.jobs))
             assert not [r for r in results if r.error]
             per_format[fmt] = seconds
             print(f"  {fmt:4s}: {seconds:7.2f} s wall, {seconds / len(sops):.3f} s/SOP "

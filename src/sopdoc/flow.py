@@ -7,7 +7,6 @@ the path of the offending value, so the loader can locate them in the file.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from difflib import get_close_matches
 
 from .model import Edge, Symbol
@@ -16,12 +15,6 @@ from .waktu import ZERO, Duration
 END = "selesai"
 
 Report = Callable[..., None]  # report(code, at, message, hint=None)
-
-
-@dataclass(frozen=True)
-class StepFlow:
-    edges: tuple[Edge, ...]
-    symbol: Symbol
 
 
 def _resolve(value, ids: dict[str, int], count: int, at: tuple, report: Report) -> int | None | bool:
