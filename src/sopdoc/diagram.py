@@ -10,6 +10,7 @@ the site, PNG at print resolution into the DOCX.
 from __future__ import annotations
 
 import subprocess
+import zlib
 
 from .errors import SopdocError
 from .layout import Arrow, FlowPage, LayoutPlan, Node
@@ -83,8 +84,10 @@ def page_dot(plan: LayoutPlan, page: FlowPage) -> str:
 def render(dot: str, fmt: str) -> bytes:
     """Run Graphviz: 'svg' or 'png'. Positions are kept as given (-n2); only edges are routed."""
     try:
-        extra = [f"-Gdpi={PNG_DPI}"] if fmt == "png" else []
-        result = subprocess.run(["neato", "-n2", f"-T{fmt}", *extra], input=dot.encode("utf-8"),
+        # PNG: drawn by cairo (antialiased), written by gd as a palette image: half the time
+        # of cairo's own 32-bit writer, for the same picture
+        output = ["-Tpng:cairo:gd", f"-Gdpi={PNG_DPI}"] if fmt == "png" else [f"-T{fmt}"]
+        result = subprocess.run(["neato", "-n2", *output], input=dot.encode("utf-8"),
                                 capture_output=True, timeout=120, check=False)
     except FileNotFoundError:
         raise SopdocError("Graphviz (neato) tidak ditemukan; jalankan 'make setup'") from None
@@ -94,7 +97,25 @@ def render(dot: str, fmt: str) -> bytes:
         raise SopdocError(f"Graphviz gagal: {result.stderr.decode('utf-8', 'replace').strip()}")
     if fmt == "svg":
         return _strip_svg_comments(result.stdout)
-    return result.stdout
+    return _whiten_palette(result.stdout)
+
+
+def _whiten_palette(png: bytes) -> bytes:
+    """gd's palette turns white into (252, 254, 252), a visible tint beside white table cells;
+    set such near-white entries back to pure white. Only the PLTE chunk changes."""
+    position = 8  # after the signature
+    while position < len(png):
+        length = int.from_bytes(png[position:position + 4], "big")
+        kind = png[position + 4:position + 8]
+        if kind == b"PLTE":
+            data = bytearray(png[position + 8:position + 8 + length])
+            for index in range(0, length - 2, 3):
+                if min(data[index:index + 3]) >= 248:
+                    data[index:index + 3] = b"\xff\xff\xff"
+            crc = zlib.crc32(kind + bytes(data)).to_bytes(4, "big")
+            return png[:position + 8] + bytes(data) + crc + png[position + 12 + length:]
+        position += 12 + length
+    return png
 
 
 def _strip_svg_comments(svg: bytes) -> bytes:
