@@ -60,18 +60,19 @@ def render_sop(sop: Sop, formats: tuple[str, ...], out: Path) -> SopResult:
         paths = output_paths(sop, out, formats)
         outputs: dict[str, bytes] = {}
         plan = plan_layout(sop) if {"pdf", "docx"} & set(formats) else None
+        dots = {page.number: page_dot(plan, page) for page in plan.pages} if plan else {}
         if "pdf" in formats:
             from .pdf import epoch_of, write_pdf
             from .render_html import render_lampiran_html
 
-            svgs = {page.number: render(page_dot(plan, page), "svg") for page in plan.pages}
+            svgs = {number: render(dot, "svg") for number, dot in dots.items()}
             html = render_lampiran_html(sop, plan, svgs)
             outputs["pdf"] = write_pdf(html, [sop.office.folder],
                                        epoch_of(sop.tanggal_revisi or sop.tanggal_efektif))
         if "docx" in formats:
             from .render_docx import render_lampiran_docx
 
-            pngs = {page.number: render(page_dot(plan, page), "png") for page in plan.pages}
+            pngs = {number: render(dot, "png") for number, dot in dots.items()}
             outputs["docx"] = render_lampiran_docx(sop, plan, pngs)
         if "svg" in formats:
             outputs["svg"] = render_swimlane_svg(sop)

@@ -71,6 +71,9 @@ class Diagnostics:
     def warning(self, code: str, location: Location, message: str, hint: str | None = None) -> None:
         self._items.append(Diagnostic(Severity.WARNING, code, location, message, hint))
 
+    def add(self, diagnostic: Diagnostic) -> None:
+        self._items.append(diagnostic)
+
     def extend(self, other: Diagnostics) -> None:
         self._items.extend(other._items)
 

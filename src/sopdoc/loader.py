@@ -79,8 +79,7 @@ def _checked(path: Path, spec: Record, diagnostics: Diagnostics, cache: CheckCac
         if hit is not None:
             values, locations, found = hit
             for diagnostic in found:
-                (diagnostics.error if diagnostic.is_error else diagnostics.warning)(
-                    diagnostic.code, diagnostic.location, diagnostic.message, diagnostic.hint)
+                diagnostics.add(diagnostic)
             return values, CheckContext(path, diagnostics, locations)
     local = Diagnostics()
     values, ctx = check(load_yaml(path, local), spec, path, local)
@@ -425,8 +424,7 @@ def load_project(paths: list[Path], cache_file: Path | None = None) -> tuple[Pro
         filtered = Diagnostics()
         for diagnostic in diagnostics:
             if diagnostic.location.path in keep:
-                (filtered.error if diagnostic.is_error else filtered.warning)(
-                    diagnostic.code, diagnostic.location, diagnostic.message, diagnostic.hint)
+                filtered.add(diagnostic)
         diagnostics = filtered
     return Project(tuple(offices)), diagnostics
 

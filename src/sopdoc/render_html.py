@@ -52,6 +52,8 @@ def _environment() -> Environment:
 
 
 _ENV = _environment()
+# Read once per process: a worker renders many SOPs with the same sheet.
+_CSS = Markup((TEMPLATES / "lampiran.css").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def render_lampiran_html(sop: Sop, plan: LayoutPlan, diagrams_svg: dict[int, byt
     return _ENV.get_template("lampiran.html.j2").render(
         sop=sop,
         plan=plan,
-        css=Markup((TEMPLATES / "lampiran.css").read_text(encoding="utf-8")),
+        css=_CSS,
         created=(sop.tanggal_revisi or sop.tanggal_efektif).isoformat(),
         lampiran=lampiran,
         logo=logo,
