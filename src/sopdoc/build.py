@@ -52,7 +52,7 @@ def output_paths(sop: Sop, out: Path, formats: Iterable[str]) -> dict[str, Path]
 
 def render_sop(sop: Sop, formats: tuple[str, ...], out: Path) -> SopResult:
     """Lay out and render one SOP; runs in a worker process."""
-    from .diagram import page_dot, render
+    from .diagram import page_dot, render_formats
     from .layout import plan_layout
     from .swimlane import render_swimlane_svg
 
@@ -60,20 +60,19 @@ def render_sop(sop: Sop, formats: tuple[str, ...], out: Path) -> SopResult:
         paths = output_paths(sop, out, formats)
         outputs: dict[str, bytes] = {}
         plan = plan_layout(sop) if {"pdf", "docx"} & set(formats) else None
-        dots = {page.number: page_dot(plan, page) for page in plan.pages} if plan else {}
+        pictures = tuple(fmt for fmt, needed in (("svg", "pdf"), ("png", "docx")) if needed in formats)
+        diagrams = {page.number: render_formats(page_dot(plan, page), pictures) for page in plan.pages} if plan else {}
         if "pdf" in formats:
             from .pdf import epoch_of, write_pdf
             from .render_html import render_lampiran_html
 
-            svgs = {number: render(dot, "svg") for number, dot in dots.items()}
-            html = render_lampiran_html(sop, plan, svgs)
+            html = render_lampiran_html(sop, plan, {n: pair["svg"] for n, pair in diagrams.items()})
             outputs["pdf"] = write_pdf(html, [sop.office.folder],
                                        epoch_of(sop.tanggal_revisi or sop.tanggal_efektif))
         if "docx" in formats:
             from .render_docx import render_lampiran_docx
 
-            pngs = {number: render(dot, "png") for number, dot in dots.items()}
-            outputs["docx"] = render_lampiran_docx(sop, plan, pngs)
+            outputs["docx"] = render_lampiran_docx(sop, plan, {n: pair["png"] for n, pair in diagrams.items()})
         if "svg" in formats:
             outputs["svg"] = render_swimlane_svg(sop)
         for fmt, data in outputs.items():  # only after every format rendered: all or nothing

@@ -9,6 +9,7 @@ the site, PNG at print resolution into the DOCX.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zlib
 
@@ -82,12 +83,22 @@ def page_dot(plan: LayoutPlan, page: FlowPage) -> str:
 
 
 def render(dot: str, fmt: str) -> bytes:
-    """Run Graphviz: 'svg' or 'png'. Positions are kept as given (-n2); only edges are routed."""
+    """Run Graphviz for one format: 'svg' or 'png'."""
+    return render_formats(dot, (fmt,))[fmt]
+
+
+def render_formats(dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """SVG and/or PNG from one Graphviz run: positions are kept as given (-n2) and the edges,
+    the costly part, are routed once for both pictures."""
+    options = []
+    if "png" in formats:
+        # drawn by cairo (antialiased), written by gd as a palette image: half the time of
+        # cairo's own 32-bit writer, for the same picture
+        options += [f"-Gdpi={PNG_DPI}", "-Tpng:cairo:gd"]
+    if "svg" in formats:
+        options.append("-Tsvg")
     try:
-        # PNG: drawn by cairo (antialiased), written by gd as a palette image: half the time
-        # of cairo's own 32-bit writer, for the same picture
-        output = ["-Tpng:cairo:gd", f"-Gdpi={PNG_DPI}"] if fmt == "png" else [f"-T{fmt}"]
-        result = subprocess.run(["neato", "-n2", *output], input=dot.encode("utf-8"),
+        result = subprocess.run(["neato", "-n2", *options], input=dot.encode("utf-8"),
                                 capture_output=True, timeout=120, check=False)
     except FileNotFoundError:
         raise SopdocError("Graphviz (neato) tidak ditemukan; jalankan 'make setup'") from None
@@ -95,9 +106,35 @@ def render(dot: str, fmt: str) -> bytes:
         raise SopdocError("Graphviz tidak selesai dalam 120 detik") from None
     if result.returncode != 0:
         raise SopdocError(f"Graphviz gagal: {result.stderr.decode('utf-8', 'replace').strip()}")
-    if fmt == "svg":
-        return _strip_svg_comments(result.stdout)
-    return _whiten_palette(result.stdout)
+    output, pictures = result.stdout, {}
+    if "png" in formats:  # the PNG comes first on stdout; its chunks say where it ends
+        end = _png_length(output)
+        pictures["png"], output = _whiten_palette(output[:end]), output[end:]
+    if "svg" in formats:
+        pictures["svg"] = _unscale_svg(_strip_svg_comments(output))
+    return pictures
+
+
+def _png_length(data: bytes) -> int:
+    position = 8  # after the signature
+    while position < len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        position += 12 + length
+        if kind == b"IEND":
+            return position
+    raise SopdocError("Graphviz menulis PNG yang tidak lengkap")
+
+
+_SVG_SIZE = re.compile(rb'<svg width="[0-9.]+pt" height="[0-9.]+pt"\s+viewBox="0\.00 0\.00 ([0-9.]+) ([0-9.]+)"')
+_SVG_SCALE = re.compile(rb'(<g id="graph0" class="graph" transform=)"scale\([0-9.]+ [0-9.]+\)')
+
+
+def _unscale_svg(svg: bytes) -> bytes:
+    """Graphviz scales the SVG by the PNG's dpi when both come from one run (and only the
+    drawing, not the viewBox): give it back its size in points, at scale 1."""
+    svg = _SVG_SIZE.sub(rb'<svg width="\1pt" height="\2pt" viewBox="0.00 0.00 \1 \2"', svg, count=1)
+    return _SVG_SCALE.sub(rb'\1"scale(1 1)', svg, count=1)
 
 
 def _whiten_palette(png: bytes) -> bytes:

@@ -40,8 +40,41 @@ def set_font(run_or_style, name: str, size_pt: float | None = None, bold: bool |
         fonts.set(qn(attribute), name)
 
 
-def exact_lines(paragraph, line_pt: float) -> None:
-    fmt = paragraph.paragraph_format
+def set_run(run, size_pt: float | None = None, bold: bool | None = None) -> None:
+    """Size and weight of one run; the font family comes from the Normal style."""
+    if size_pt is not None:
+        run.font.size = Pt(size_pt)
+    if bold:
+        run.font.bold = True
+
+
+def cell_grid(table) -> list[list[_Cell]]:
+    """The table's cells by (row, column), read straight from the XML (before any merge)."""
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+
+
+def span_cells(cells: list[list[_Cell]], top: int, left: int, bottom: int, right: int, widths: list[int]) -> None:
+    """Merge the rectangle of `cells` (a grid of w:tc taken before any merge) the way Word stores
+    it: one gridSpan cell per row, vMerge down the rows. python-docx's own merge recomputes the
+    whole table grid per call, which dominated the writer's time. Only the top-left cell may
+    hold text: a merge never drops content."""
+    for row in range(top, bottom + 1):
+        first = cells[row][left]._tc
+        for column in range(left, right + 1):
+            tc = cells[row][column]._tc
+            if (row, column) != (top, left) and tc.xpath("./w:p/w:r"):
+                raise ValueError(f"merged-away cell ({row}, {column}) holds text")
+            if column > left:
+                tc.getparent().remove(tc)
+        if right > left:
+            first.grid_span = right - left + 1
+            first.width = emu(sum(widths[left:right + 1]))
+        if bottom > top:
+            first.vMerge = "restart" if row == top else "continue"
+
+
+def exact_lines(paragraph_or_style, line_pt: float) -> None:
+    fmt = paragraph_or_style.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(line_pt)

@@ -8,7 +8,9 @@ lampiran numbers). A file with errors yields no model object, but its neighbours
 from __future__ import annotations
 
 import difflib
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -386,11 +388,29 @@ def _check_office_wide(loaded: list[tuple], diagnostics: Diagnostics) -> dict[Pa
     return numerals
 
 
+@contextmanager
+def _without_cycle_collection():
+    """Loading allocates many small acyclic objects; the cycle collector's passes over them
+    took half the time of a cached load of 300 SOPs. Reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_project(paths: list[Path], cache_file: Path | None = None) -> tuple[Project, Diagnostics]:
     """Load and validate every office under `paths`. Raises SourceError only for a bad path.
 
     With `cache_file`, files whose bytes are unchanged since the last run are not parsed again.
     """
+    with _without_cycle_collection():
+        return _load_project(paths, cache_file)
+
+
+def _load_project(paths: list[Path], cache_file: Path | None) -> tuple[Project, Diagnostics]:
     from .fingerprint import code_fingerprint
 
     cache = CheckCache(cache_file, code_fingerprint()) if cache_file is not None else None

@@ -9,18 +9,22 @@ import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 
 from .docxutil import (
-    add_field, cant_split, cell_margins, emu, exact_lines, fixed_layout, mark_header_row, save_reproducibly,
-    set_font, table_borders,
+    add_field, cant_split, cell_grid, cell_margins, emu, exact_lines, fixed_layout, mark_header_row,
+    save_reproducibly, set_font, set_run, span_cells, table_borders,
 )
 from .indonesian import format_date
 from .layout import PAD_X, PAD_Y, FlowPage, LayoutPlan
 from .model import Sop
 from .render_html import GRID, office_address
 from .textmetrics import FONT_FAMILY, mm
+
+# The flowchart table's body text: the plan's line height, exactly (one style, not per paragraph)
+PLAN_LINES_STYLE = "SOPBaris"
 
 
 class _Writer:
@@ -31,18 +35,20 @@ class _Writer:
 
     # -- paragraphs -------------------------------------------------------------------------
     def _text(self, paragraph, text: str, *, bold: bool = False, size: float | None = None) -> None:
-        run = paragraph.add_run(text)
-        set_font(run, FONT_FAMILY, size, bold or None)
+        set_run(paragraph.add_run(text), size, bold)
 
     def _lines(self, cell, lines, *, bold=False, align=None, size: float | None = None) -> None:
         """The plan's wrapped lines as one paragraph with line breaks: Word does not re-wrap them."""
         paragraph = cell.paragraphs[0]
-        exact_lines(paragraph, size * self.plan.body.line_height if size else self.line_pt)
+        if size:
+            exact_lines(paragraph, size * self.plan.body.line_height)
+        else:
+            paragraph._p.get_or_add_pPr().style = PLAN_LINES_STYLE
         if align is not None:
             paragraph.alignment = align
         for index, line in enumerate(lines):
             run = paragraph.add_run(line)
-            set_font(run, FONT_FAMILY, size, bold or None)
+            set_run(run, size, bold)
             if index < len(lines) - 1:
                 run.add_break()
 
@@ -55,7 +61,7 @@ class _Writer:
         paragraph = self.doc.add_paragraph()
         exact_lines(paragraph, 1)
         run = paragraph.add_run()
-        set_font(run, FONT_FAMILY, 1)
+        set_run(run, 1)
         if page_break:
             run.add_break(WD_BREAK.PAGE)
         return paragraph
@@ -74,6 +80,9 @@ class _Writer:
         normal = doc.styles["Normal"]
         set_font(normal, FONT_FAMILY, plan.body.size_pt)
         normal.paragraph_format.space_after = 0
+        plan_lines = doc.styles.add_style(PLAN_LINES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        plan_lines.base_style = normal
+        exact_lines(plan_lines, self.line_pt)
         section = doc.sections[0]
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = emu(plan.page_width), emu(plan.page_height)
@@ -115,13 +124,15 @@ class _Writer:
                 ("", "TANGGAL", f": {format_date(decree.tanggal)}"),
                 ("", "TENTANG", f": {decree.tentang.upper()}"),
             ]
-            for row, texts in zip(block.rows, rows):
-                for cell, text in zip(row.cells, texts):
+            for row, texts in zip(cell_grid(block), rows):
+                for cell, text in zip(row, texts):
                     self._text(cell.paragraphs[0], text, size=8.5)
             self._tiny_paragraph()
 
-        table = self._table(6, list(self.plan.identity_widths))
-        kop = table.cell(0, 0).merge(table.cell(5, 0))
+        widths = list(self.plan.identity_widths)
+        table = self._table(6, widths)
+        cells = cell_grid(table)
+        kop = cells[0][0]
         kop.vertical_alignment = 1  # center
         lines = [sop.office.pemerintah.upper(), sop.office.nama.upper()]
         if sop.unit:
@@ -151,20 +162,21 @@ class _Writer:
              + ([f"NIP. {signer.nip_grouped}"] if signer.nip_grouped else [])),
             ("Nama SOP", [sop.nama]),
         ]
-        for row, (label, texts) in zip(table.rows, values):
-            self._text(row.cells[1].paragraphs[0], label, size=8.5)
-            cell = row.cells[2].paragraphs[0]
+        for row, (label, texts) in zip(cells, values):
+            self._text(row[1].paragraphs[0], label, size=8.5)
+            cell = row[2].paragraphs[0]
             for index, text in enumerate(texts):
                 self._text(cell, text, size=8.5, bold=label == "Nama SOP" or (label == "Disahkan oleh" and index == 4))
                 if index < len(texts) - 1:
                     cell.runs[-1].add_break()
+        span_cells(cells, 0, 0, 5, 0, widths)
 
-        grid = self._table(2 * len(GRID), list(self.plan.grid_widths))
+        grid = cell_grid(self._table(2 * len(GRID), list(self.plan.grid_widths)))
         for index, pair in enumerate(GRID):
             for column, (title, attr) in enumerate(pair):
-                self._text(grid.cell(2 * index, column).paragraphs[0], f"{title}:", bold=True)
+                self._text(grid[2 * index][column].paragraphs[0], f"{title}:", bold=True)
                 items = getattr(sop, attr)
-                cell = grid.cell(2 * index + 1, column)
+                cell = grid[2 * index + 1][column]
                 texts = [f"{n}. {item}" for n, item in enumerate(items, 1)] if len(items) > 1 else list(items) or ["-"]
                 for number, text in enumerate(texts):
                     paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
@@ -174,10 +186,11 @@ class _Writer:
         plan = self.plan
         keys = [c.key for c in plan.columns]
         header_rows = 2 if page.show_header else 0
-        table = self._table(header_rows + len(page.rows), [c.width for c in plan.columns])
+        widths = [c.width for c in plan.columns]
+        table = self._table(header_rows + len(page.rows), widths)
         # python-docx recomputes the whole grid on every cell lookup: take the cells once,
-        # fill them, and merge last (merging moves only non-empty content, so nothing is lost)
-        grid = [row.cells for row in table.rows]
+        # fill them, and merge last
+        grid = cell_grid(table)
         actor_first = keys.index(plan.actor_columns[0].key)
         actor_last = keys.index(plan.actor_columns[-1].key)
         merges = []
@@ -221,8 +234,8 @@ class _Writer:
                                       width=emu(plan.diagram_width), height=emu(page.diagram_height))
         last_diagram_row = header_rows + len(page.diagram_rows) - 1
         merges.append(((header_rows, actor_first), (last_diagram_row, actor_last)))
-        for (r0, c0), (r1, c1) in merges:
-            grid[r0][c0].merge(grid[r1][c1])
+        for (top, left), (bottom, right) in merges:
+            span_cells(grid, top, left, bottom, right, widths)
         self._tiny_paragraph()
 
 

@@ -32,9 +32,9 @@ def um_to_css(value: int) -> str:
 
 
 def lines(cell_lines) -> Markup:
-    """The plan's wrapped lines, one block each, never re-wrapped."""
-    return Markup("").join(Markup('<span class="line">{}</span>').format(escape(line) or Markup("&nbsp;"))
-                           for line in cell_lines)
+    """The plan's wrapped lines as one preformatted text (the cell's `white-space: pre`): broken
+    exactly where the plan breaks them, never re-wrapped."""
+    return escape("\n".join(cell_lines))
 
 
 def header_cell(cell, rowspan: int = 1) -> Markup:
