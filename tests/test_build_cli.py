@@ -18,7 +18,8 @@ def test_build_writes_every_format_and_a_summary_line(run, tmp_path):
     result = run("build", "--format", "pdf,svg", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert "ditulis: kecamatan-uji/layanan-uji" in result.stdout
-    assert result.stdout.splitlines()[-1].startswith("1 SOP: 1 dibangun, 0 tidak berubah, 0 gagal")
+    assert "1 SOP: 1 dibangun, 0 tidak berubah, 0 gagal" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1].startswith("selesai dalam ")
     assert (tmp_path / "build/kecamatan-uji/layanan-uji.pdf").read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "build/kecamatan-uji/layanan-uji.docx").exists()
     again = run("build", "--format", "pdf,svg")
@@ -52,10 +53,13 @@ def test_a_failed_render_keeps_the_previous_outputs(tmp_path, monkeypatch):
         raise SopdocError("gagal menulis DOCX")
 
     monkeypatch.setattr(sopdoc.render_docx, "render_lampiran_docx", broken)
-    (result,) = build([sop], ("pdf", "docx"), out, jobs=1, force=True)
-    assert result.error == "gagal menulis DOCX"
+    lampiran, keputusan = build([sop], ("pdf", "docx"), out, jobs=1, force=True)
+    assert lampiran.error == "gagal menulis DOCX"
+    assert keputusan.error == "ada lampiran yang gagal dibangun"
     assert pdf.read_bytes() == before
-    assert sorted(p.name for p in pdf.parent.iterdir()) == ["legalisir-surat.docx", "legalisir-surat.pdf"]
+    assert sorted(p.name for p in pdf.parent.iterdir()) == [
+        "keputusan-sop-pelayanan-2023.docx", "keputusan-sop-pelayanan-2023.pdf",
+        "legalisir-surat.docx", "legalisir-surat.pdf"]
 
 
 def test_swimlane_svg_has_lane_titles_and_numbered_steps(tmp_path):

@@ -17,7 +17,7 @@ from sopdoc.diagram import page_dot
 from sopdoc.errors import SopdocError
 from sopdoc.layout import CONNECTOR_BAND, PAGE_SAFETY, LayoutError, plan_layout
 from sopdoc.loader import load_project
-from sopdoc.pdf import RootedURLFetcher, write_pdf
+from sopdoc.pdf import PdfOptions, RootedURLFetcher, write_pdf
 from sopdoc.swimlane import swimlane_dot
 from sopdoc.synthetic import synthetic_sop
 
@@ -119,7 +119,7 @@ def test_swimlane_titles_are_escaped_for_dot():
 def test_weasyprint_reads_nothing_outside_the_asset_roots(url, tmp_path):
     html = f'<html><body><p>x</p><img src="{url}"></body></html>'
     with pytest.raises(BaseException) as caught:
-        write_pdf(html, [tmp_path], 0)
+        write_pdf(html, PdfOptions((tmp_path,), 0))
     assert "di luar folder aset proyek" in str(caught.value)
 
 
@@ -128,7 +128,7 @@ def test_files_inside_the_asset_roots_load(tmp_path):
     image.write_bytes(bytes.fromhex(
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
         "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"))
-    pdf = write_pdf(f'<img src="{image.as_uri()}">', [tmp_path], 0)
+    pdf = write_pdf(f'<img src="{image.as_uri()}">', PdfOptions((tmp_path,), 0))
     assert pdf.startswith(b"%PDF")
     assert RootedURLFetcher([tmp_path])  # constructible on its own
 

@@ -143,6 +143,8 @@ def build(paths, formats, out, jobs, force, strict) -> None:
     tidak dibangun ulang.
     """
     from .build import SOURCE_CACHE_FILE, build as build_documents
+    from .decree import decrees_with_members
+    from .site_url import find_site_url
 
     chosen = _formats(formats)
     started = time.monotonic()
@@ -150,8 +152,10 @@ def build(paths, formats, out, jobs, force, strict) -> None:
     if _report(diagnostics, strict, err=True):
         sys.exit(1)
     sops = list(project.sops)
+    decree_count = len(decrees_with_members(sops)) if {"pdf", "docx"} & set(chosen) else 0
     failures = []
     interactive = sys.stdout.isatty()
+    site_url = find_site_url(_existing(paths))
 
     def report(result) -> None:
         if result.error:
@@ -161,19 +165,24 @@ def build(paths, formats, out, jobs, force, strict) -> None:
             click.echo(f"{state}: {result.office}/{result.slug}")
 
     if interactive:
-        with click.progressbar(length=len(sops), label="Membangun SOP", show_pos=True) as bar:
+        with click.progressbar(length=len(sops) + decree_count, label="Membangun", show_pos=True) as bar:
             def tick(result) -> None:
                 report(result)
                 bar.update(1)
-            results = build_documents(sops, chosen, out, jobs=jobs, force=force, progress=tick)
+            results = build_documents(sops, chosen, out, jobs=jobs, force=force, progress=tick,
+                                      site_url=site_url)
     else:
-        results = build_documents(sops, chosen, out, jobs=jobs, force=force, progress=report)
+        results = build_documents(sops, chosen, out, jobs=jobs, force=force, progress=report, site_url=site_url)
     for result in failures:
         click.echo(f"sopdoc: {result.office}/{result.slug}: {result.error}", err=True)
-    built = sum(1 for r in results if not r.skipped and not r.error)
-    skipped = sum(1 for r in results if r.skipped)
-    click.echo(f"{len(results)} SOP: {built} dibangun, {skipped} tidak berubah, {len(failures)} gagal "
-               f"({time.monotonic() - started:.1f} detik) -> {out}")
+    for kind, label in (("sop", "SOP"), ("keputusan", "keputusan")):
+        mine = [r for r in results if r.kind == kind]
+        if kind == "sop" or mine:
+            built = sum(1 for r in mine if not r.skipped and not r.error)
+            skipped = sum(1 for r in mine if r.skipped)
+            failed = sum(1 for r in mine if r.error)
+            click.echo(f"{len(mine)} {label}: {built} dibangun, {skipped} tidak berubah, {failed} gagal")
+    click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {out}")
     if failures:
         sys.exit(1)
 

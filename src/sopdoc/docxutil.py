@@ -100,6 +100,21 @@ def add_field(paragraph, instruction: str, cached: str) -> None:
     char("end")
 
 
+def restart_page_numbers(section) -> None:
+    """Number this section's pages from 1 (each lampiran of a bundle has its own numbering)."""
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:pgNumType")):
+        sect_pr.remove(old)
+    numbering = OxmlElement("w:pgNumType")
+    numbering.set(qn("w:start"), "1")
+    # schema order: pgNumType comes after pgMar/pgSz and before cols/titlePg
+    anchor = sect_pr.find(qn("w:cols"))
+    if anchor is not None:
+        anchor.addprevious(numbering)
+    else:
+        sect_pr.append(numbering)
+
+
 def mark_header_row(row: _Row) -> None:
     """Repeat this row at the top of each page the table continues on."""
     row._tr.get_or_add_trPr().insert_element_before(

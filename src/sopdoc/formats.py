@@ -31,6 +31,7 @@ DECREE = Record(
         Field("menimbang", ListOf(Text(), "Butir-butir 'Menimbang' (a, b, c, ...)")),
         Field("mengingat", ListOf(Text(), "Butir-butir 'Mengingat' (1, 2, 3, ...)")),
         Field("memutuskan", ListOf(Text(), "Diktum KESATU, KEDUA, ...")),
+        Field("ditetapkan_di", Text("Tempat penetapan, mis. Jenawi (bawaan: nama instansi tanpa 'Kecamatan')")),
     ],
     "Keputusan yang menjadi induk lampiran SOP",
 )

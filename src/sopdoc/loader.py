@@ -172,7 +172,7 @@ def _load_office(folder: Path, diagnostics: Diagnostics, cache: CheckCache | Non
             continue
         decrees.append(Decree(key, entry["nomor"], entry["tanggal"], entry["tentang"], signer,
                               entry.get("menimbang", ()), entry.get("mengingat", ()),
-                              entry.get("memutuskan", ())))
+                              entry.get("memutuskan", ()), entry.get("ditetapkan_di")))
 
     logo = _check_logo(values.get("logo"), folder, at) if "logo" in values else None
     layout = values.get("tata_letak", {})

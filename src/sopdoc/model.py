@@ -47,6 +47,7 @@ class Decree:
     menimbang: tuple[str, ...] = ()
     mengingat: tuple[str, ...] = ()
     memutuskan: tuple[str, ...] = ()
+    ditetapkan_di: str | None = None
 
 
 @dataclass(frozen=True)

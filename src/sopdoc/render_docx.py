@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 
 from .docxutil import (
     add_field, cant_split, cell_grid, cell_margins, emu, exact_lines, fixed_layout, mark_header_row,
-    save_reproducibly, set_font, set_run, span_cells, table_borders,
+    restart_page_numbers, save_reproducibly, set_font, set_run, span_cells, table_borders,
 )
 from .indonesian import format_date
 from .layout import PAD_X, PAD_Y, FlowPage, LayoutPlan
@@ -27,10 +27,24 @@ from .textmetrics import FONT_FAMILY, mm
 PLAN_LINES_STYLE = "SOPBaris"
 
 
-class _Writer:
-    def __init__(self, sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> None:
+def setup_styles(doc, plan: LayoutPlan) -> None:
+    """Document-wide styles: the body font for every script, and the flowchart's exact lines."""
+    if PLAN_LINES_STYLE in [style.name for style in doc.styles]:
+        return
+    normal = doc.styles["Normal"]
+    set_font(normal, FONT_FAMILY, plan.body.size_pt)
+    normal.paragraph_format.space_after = 0
+    plan_lines = doc.styles.add_style(PLAN_LINES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    plan_lines.base_style = normal
+    exact_lines(plan_lines, plan.body.size_pt * plan.body.line_height)
+
+
+class LampiranWriter:
+    """Writes one lampiran into the last section of `doc` (its own document, or a bundle)."""
+
+    def __init__(self, doc, sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> None:
         self.sop, self.plan, self.diagrams = sop, plan, diagrams_png
-        self.doc = Document()
+        self.doc = doc
         self.line_pt = plan.body.size_pt * plan.body.line_height
 
     # -- paragraphs -------------------------------------------------------------------------
@@ -67,23 +81,18 @@ class _Writer:
         return paragraph
 
     # -- document ---------------------------------------------------------------------------
-    def write(self) -> bytes:
-        self._setup()
+    def write(self, section, page_count_field: str = "NUMPAGES") -> None:
+        """Set up `section` (the document's last) for this lampiran and write its pages.
+        In a bundle, `SECTIONPAGES` numbers each lampiran on its own."""
+        setup_styles(self.doc, self.plan)
+        self._setup_section(section, page_count_field)
         self._identity()
         for page in self.plan.pages:
             self._tiny_paragraph(page_break=True)
             self._flow_page(page)
-        return save_reproducibly(self.doc, self.sop.tanggal_revisi or self.sop.tanggal_efektif)
 
-    def _setup(self) -> None:
-        plan, doc = self.plan, self.doc
-        normal = doc.styles["Normal"]
-        set_font(normal, FONT_FAMILY, plan.body.size_pt)
-        normal.paragraph_format.space_after = 0
-        plan_lines = doc.styles.add_style(PLAN_LINES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-        plan_lines.base_style = normal
-        exact_lines(plan_lines, self.line_pt)
-        section = doc.sections[0]
+    def _setup_section(self, section, page_count_field: str) -> None:
+        plan = self.plan
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = emu(plan.page_width), emu(plan.page_height)
         top, right, bottom, left = plan.margins
@@ -91,6 +100,10 @@ class _Writer:
         section.bottom_margin, section.left_margin = emu(bottom), emu(left)
         section.header_distance, section.footer_distance = emu(mm(7)), emu(mm(7))
         section.different_first_page_header_footer = True
+        if page_count_field == "SECTIONPAGES":  # in a bundle: own header and footer, numbered from 1
+            for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+                part.is_linked_to_previous = False
+            restart_page_numbers(section)
         header = section.header.paragraphs[0]
         self._text(header, f"SOP {self.sop.nomor} — {self.sop.nama}", size=7.5)
         for footer in (section.footer, section.first_page_footer):
@@ -99,12 +112,8 @@ class _Writer:
             self._text(paragraph, "Halaman ")
             add_field(paragraph, "PAGE", "1")
             self._text(paragraph, " dari ")
-            add_field(paragraph, "NUMPAGES", "1")
-        properties = doc.core_properties
-        properties.title = f"{self.sop.nomor} {self.sop.nama}"
-        properties.author = self.sop.office.nama
-        properties.subject = "Standar Operasional Prosedur"
-        properties.language = "id-ID"
+            # the cached value is what LibreOffice shows for SECTIONPAGES: the plan knows it
+            add_field(paragraph, page_count_field, str(1 + len(plan.pages)))
 
     def _table(self, rows: int, widths: list[int], borders: bool = True):
         table = self.doc.add_table(rows=rows, cols=len(widths))
@@ -239,5 +248,14 @@ class _Writer:
         self._tiny_paragraph()
 
 
+def set_core_properties(doc, title: str, author: str, subject: str) -> None:
+    properties = doc.core_properties
+    properties.title, properties.author, properties.subject = title, author, subject
+    properties.language = "id-ID"
+
+
 def render_lampiran_docx(sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> bytes:
-    return _Writer(sop, plan, diagrams_png).write()
+    doc = Document()
+    LampiranWriter(doc, sop, plan, diagrams_png).write(doc.sections[0])
+    set_core_properties(doc, f"{sop.nomor} {sop.nama}", sop.office.nama, "Standar Operasional Prosedur")
+    return save_reproducibly(doc, sop.tanggal_revisi or sop.tanggal_efektif)

@@ -70,7 +70,10 @@ def data_uri(data: bytes, mime: str) -> str:
 
 
 def office_address(sop: Sop) -> list[str]:
-    office = sop.office
+    return office_address_of(sop.office)
+
+
+def office_address_of(office) -> list[str]:
     first = " ".join(part for part in (
         f"Alamat: {office.alamat}" if office.alamat else "",
         f"Telepon/Fax {office.telepon}" if office.telepon else "") if part)
@@ -83,10 +86,7 @@ def office_address(sop: Sop) -> list[str]:
 
 def render_lampiran_html(sop: Sop, plan: LayoutPlan, diagrams_svg: dict[int, bytes]) -> str:
     """The whole lampiran as one HTML document; diagrams are inlined as data: URIs."""
-    logo = None
-    if sop.office.logo is not None:
-        mime = mimetypes.guess_type(sop.office.logo.name)[0] or "image/png"
-        logo = data_uri(sop.office.logo.read_bytes(), mime)
+    logo = logo_uri(sop.office)
     lampiran = None
     if sop.lampiran is not None:
         decree = sop.lampiran.decree
@@ -110,3 +110,19 @@ def render_lampiran_html(sop: Sop, plan: LayoutPlan, diagrams_svg: dict[int, byt
         grid=grid,
         diagrams={number: data_uri(svg, "image/svg+xml") for number, svg in diagrams_svg.items()},
     )
+
+
+_DECREE_CSS = Markup((TEMPLATES / "keputusan.css").read_text(encoding="utf-8"))
+
+
+def logo_uri(office) -> str | None:
+    if office.logo is None:
+        return None
+    return data_uri(office.logo.read_bytes(), mimetypes.guess_type(office.logo.name)[0] or "image/png")
+
+
+def render_decree_html(text, page_width: int, page_height: int) -> str:
+    """The Keputusan itself (portrait), from the decided DecreeText."""
+    return _ENV.get_template("keputusan.html.j2").render(
+        text=text, css=_DECREE_CSS, logo=logo_uri(text.office), address=office_address_of(text.office),
+        page_width=um_to_css(page_width), page_height=um_to_css(page_height))
