@@ -99,7 +99,7 @@ def run(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
 
-    def invoke(*args: str):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
+    def invoke(*args: str, env: dict[str, str] | None = None):
+        return runner.invoke(cli, list(args), catch_exceptions=False, env=env)
 
     return invoke

@@ -233,5 +233,77 @@ def schema(kind: str, write_to: Path | None) -> None:
     click.echo(schema_text(kind), nl=False)
 
 
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: {what} tidak dapat dibaca ({exc.strerror})") from None
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(path_type=Path), metavar="IN.pdf")
+@click.option("--p12", "p12", type=click.Path(path_type=Path), required=True,
+              help="Sertifikat dan kunci penanda tangan (PKCS#12, .p12/.pfx).")
+@click.option("--password-env", default=None, metavar="VAR",
+              help="Nama variabel lingkungan yang berisi kata sandi .p12 (bukan kata sandinya).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="PDF hasil (bawaan: IN-ttd.pdf di samping IN.pdf).")
+@click.option("--tsa-url", default=None, metavar="URL", help="Server cap waktu (PAdES B-T).")
+def sign(pdf: Path, p12: Path, password_env: str | None, out: Path | None, tsa_url: str | None) -> None:
+    """Tandatangani lampiran atau keputusan secara elektronik (PAdES).
+
+    Tanda tangan tampak di kotak "Disahkan oleh" (lampiran) atau di atas nama camat
+    (keputusan), dengan kode QR alamat publik dokumen.
+    """
+    import os
+
+    from .fileio import write_atomic
+    from .signing import sign_pdf
+
+    password = None
+    if password_env:
+        if password_env not in os.environ:
+            raise UserError(f"variabel lingkungan {password_env} tidak ada")
+        password = os.environ[password_env].encode("utf-8")
+    signed = sign_pdf(_read(pdf, "PDF"), _read(p12, "berkas .p12"), password, tsa_url=tsa_url)
+    target = out or pdf.with_name(f"{pdf.stem}-ttd.pdf")
+    write_atomic(target, signed)
+    click.echo(f"ditandatangani: {target}")
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(path_type=Path), metavar="FILE.pdf")
+@click.option("--trust", "trust", type=click.Path(path_type=Path), default=None, metavar="CA.pem",
+              help="Sertifikat induk (PEM) yang dipercaya.")
+def verify(pdf: Path, trust: Path | None) -> None:
+    """Periksa tanda tangan elektronik sebuah PDF.
+
+    Keluar 0 hanya bila dokumen utuh dan tidak berubah sejak ditandatangani (dan penanda
+    tangannya dipercaya, bila --trust diberikan).
+    """
+    from cryptography import x509
+
+    from .signing import verify_pdf
+
+    anchors = None
+    if trust is not None:
+        try:
+            anchors = x509.load_pem_x509_certificates(_read(trust, "sertifikat"))
+        except ValueError:
+            raise UserError(f"{trust}: bukan sertifikat PEM") from None
+    reports = verify_pdf(_read(pdf, "PDF"), anchors)
+    for report in reports:
+        when = report.signed_at.strftime("%Y-%m-%d %H:%M:%S %Z") if report.signed_at else "tidak diketahui"
+        click.echo(f"tanda tangan {report.field}")
+        click.echo(f"  penanda tangan : {report.signer}")
+        click.echo(f"  waktu          : {when}")
+        click.echo(f"  utuh           : {'ya' if report.intact else 'TIDAK: isi yang ditandatangani berubah'}")
+        click.echo(f"  tidak berubah  : {'ya' if report.unchanged else 'TIDAK: dokumen diubah sesudah ditandatangani'}")
+        trusted = {None: "tidak diperiksa (beri --trust CA.pem)", True: "ya", False: "TIDAK"}[report.trusted]
+        click.echo(f"  dipercaya      : {trusted}")
+    if not all(report.ok for report in reports):
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="sopdoc")

@@ -1,0 +1,166 @@
+"""sopdoc sign / verify on real built PDFs, with a certificate authority made here (cryptography)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pdfplumber
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from conftest import CORPUS
+from sopdoc.build import build
+from sopdoc.loader import load_project
+
+NOW = dt.datetime.now(dt.timezone.utc)
+PASSWORD = "rahasia-uji"
+
+
+def _name(common: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kecamatan Uji")])
+
+
+def _certificate(subject, issuer, key, issuer_key, *, ca: bool, days=(-1, 365)):
+    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(NOW + dt.timedelta(days=days[0]))
+               .not_valid_after(NOW + dt.timedelta(days=days[1]))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(digital_signature=not ca, content_commitment=not ca,
+                                            key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                            key_cert_sign=ca, crl_sign=ca, encipher_only=False,
+                                            decipher_only=False), critical=True))
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pki")
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca = _certificate(_name("CA Uji"), _name("CA Uji"), ca_key, ca_key, ca=True)
+    (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+
+    def signer(name: str, days=(-1, 365)):
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        cert = _certificate(_name(name), ca.subject, key, ca_key, ca=False, days=days)
+        path = folder / f"{name.replace(' ', '-')}.p12"
+        path.write_bytes(pkcs12.serialize_key_and_certificates(
+            b"signer", key, cert, [ca], serialization.BestAvailableEncryption(PASSWORD.encode())))
+        return path
+
+    return {"ca": folder / "ca.pem", "camat": signer("HARYANTO"), "expired": signer("Kedaluwarsa", (-400, -30))}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project, _ = load_project([CORPUS])
+    jumapolo = [s for s in project.sops if s.office.slug == "kecamatan-jumapolo"]
+    out = tmp_path_factory.mktemp("built")
+    build(jumapolo, ("pdf",), out, jobs=2, site_url="https://sop.example.org/")
+    return out / "kecamatan-jumapolo"
+
+
+def _sign(run, pdf, pki, out, p12_key="camat", password=PASSWORD):
+    return run("sign", str(pdf), "--p12", str(pki[p12_key]), "--password-env", "SOPDOC_P12_PASSWORD",
+               "--out", str(out), env={"SOPDOC_P12_PASSWORD": password})
+
+
+def test_signed_lampiran_verifies_and_the_stamp_sits_in_the_disahkan_oleh_cell(run, built, pki, tmp_path):
+    signed = tmp_path / "ktp-ttd.pdf"
+    result = _sign(run, built / "layanan-e-ktp.pdf", pki, signed)
+    assert result.exit_code == 0, result.output
+    checked = run("verify", str(signed), "--trust", str(pki["ca"]))
+    assert checked.exit_code == 0, checked.output
+    assert "HARYANTO" in checked.stdout and "utuh           : ya" in checked.stdout
+    assert "dipercaya      : ya" in checked.stdout
+
+    widget = next(a.get_object() for a in PdfReader(signed).pages[0]["/Annots"]
+                  if a.get_object().get("/FT") == "/Sig")
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    with pdfplumber.open(signed) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        height = float(page.height)
+        label = next(w for w in words if w["text"] == "Disahkan")
+        jabatan = next(w for w in words if w["text"] == "CAMAT" and w["x0"] > label["x1"] and w["top"] >= label["top"] - 1)
+        nama_sop = next(w for w in words if w["text"] == "Nama" and abs(w["x0"] - label["x0"]) < 1)
+        # the cell: right of the label column, between the row's top and the "Nama SOP" row
+        vertical = [e for e in page.edges if e["orientation"] == "v" and e["top"] <= jabatan["top"] <= e["bottom"]]
+        cell_left = max(e["x0"] for e in vertical if e["x0"] <= jabatan["x0"])
+        cell_right = min(e["x0"] for e in vertical if e["x0"] > jabatan["x1"])
+    top, bottom = height - y2, height - y1
+    assert cell_left <= x1 < x2 <= cell_right
+    assert jabatan["bottom"] <= top < bottom <= nama_sop["top"]
+
+
+def test_changing_a_signed_byte_or_the_page_afterwards_is_reported(run, built, pki, tmp_path):
+    signed = tmp_path / "kk-ttd.pdf"
+    assert _sign(run, built / "layanan-kartu-keluarga.pdf", pki, signed).exit_code == 0
+    data = signed.read_bytes()
+    position = data.index(b"/Title")  # inside the signed range
+    tampered = tmp_path / "byte.pdf"
+    tampered.write_bytes(data[:position] + b"/Titlf" + data[position + 6:])
+    result = run("verify", str(tampered), "--trust", str(pki["ca"]))
+    assert result.exit_code == 1
+    assert "TIDAK" in result.output or "tidak dapat diperiksa" in result.output
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    stream = writer.add_object(__import__("pyhanko.pdf_utils.generic", fromlist=["StreamObject"]).StreamObject(
+        stream_data=b"BT /F1 24 Tf 100 100 Td (PALSU) Tj ET"))
+    page[pdf_name("/Contents")] = stream
+    writer.update_container(page)
+    altered = io.BytesIO()
+    writer.write(altered)
+    (tmp_path / "altered.pdf").write_bytes(altered.getvalue())
+    result = run("verify", str(tmp_path / "altered.pdf"), "--trust", str(pki["ca"]))
+    assert result.exit_code == 1, result.output
+    assert "TIDAK: dokumen diubah sesudah ditandatangani" in result.stdout
+    assert len(PdfFileReader(io.BytesIO(altered.getvalue())).embedded_signatures) == 1
+
+
+def test_the_keputusan_is_signed_under_its_signature_block(run, built, pki, tmp_path):
+    signed = tmp_path / "keputusan-ttd.pdf"
+    assert _sign(run, built / "keputusan-sop-pelayanan-2023.pdf", pki, signed).exit_code == 0
+    reader = PdfReader(signed)
+    page_index, *box = reader.metadata["/SopdocSignatureBox"].split()
+    widget = next(a.get_object() for a in reader.pages[int(page_index)]["/Annots"]
+                  if a.get_object().get("/FT") == "/Sig")
+    assert [round(float(v), 1) for v in widget["/Rect"]] == [round(float(v), 1) for v in box]
+    text = reader.pages[int(page_index)].extract_text()
+    assert text.index("CAMAT JUMAPOLO,") < text.index("HARYANTO, S.E., M.AP.")
+    assert run("verify", str(signed)).exit_code == 0  # intact; trust not asked
+
+
+@pytest.mark.parametrize("case, message", [
+    ("password", "kata sandi salah"),
+    ("expired", "sertifikat sudah kedaluwarsa"),
+    ("foreign", "bukan buatan sopdoc"),
+    ("not-pdf", "bukan PDF"),
+])
+def test_refusals_are_clear_and_write_nothing(run, built, pki, tmp_path, case, message):
+    source = built / "legalisir-surat.pdf"
+    if case == "foreign":
+        source = tmp_path / "lain.pdf"
+        source.write_bytes(HTML(string="<p>Surat lain</p>").write_pdf())  # a real PDF sopdoc did not make
+    if case == "not-pdf":
+        source = tmp_path / "bukan.pdf"
+        source.write_text("ini bukan pdf")
+    out = tmp_path / "hasil.pdf"
+    result = _sign(run, source, pki, out, p12_key="expired" if case == "expired" else "camat",
+                   password="salah" if case == "password" else PASSWORD)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
