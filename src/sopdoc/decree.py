@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from .indonesian import format_date, from_roman
+from .indonesian import alphabetic_label, format_date, from_roman
 from .model import Decree, Office, Official, Sop
 
 _UNITS = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
@@ -40,12 +40,7 @@ def diktum_ordinal(n: int) -> str:
 
 def item_letter(index: int) -> str:
     """a, b, ..., z, aa, ab: the labels of the Menimbang items."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
+    return alphabetic_label(index).lower()
 
 
 @dataclass(frozen=True)

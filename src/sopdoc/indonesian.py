@@ -8,6 +8,16 @@ import re
 from babel.dates import format_date as _babel_format_date
 
 
+def alphabetic_label(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ...: connector pairs; lowercased for the items of a Menimbang."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def format_date(value: _dt.date) -> str:
     """'2 Januari 2024' (the long form, day not zero-padded)."""
     return _babel_format_date(value, format="d MMMM y", locale="id")

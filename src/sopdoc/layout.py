@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import SopdocError
+from .indonesian import alphabetic_label
 from .model import Sop, Step, Symbol
 from .textmetrics import TextStyle, mm
 
@@ -304,17 +305,8 @@ def _connector_pairs(sop: Sop, page_of: dict[int, int]) -> list[tuple[str, int, 
     for step in sop.steps:
         for edge in step.edges:
             if edge.target is not None and page_of[edge.target] != page_of[step.number]:
-                pairs.append((_letter(len(pairs)), step.number, edge.target, edge.label))
+                pairs.append((alphabetic_label(len(pairs)), step.number, edge.target, edge.label))
     return pairs
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _flow_page(index, page_count, rows_in, sop, by_key, connectors, show_header, total_cells, total_height):

@@ -19,7 +19,7 @@ from .docxutil import (
 )
 from .layout import PAPER, plan_layout
 from .render_docx import LampiranWriter, set_core_properties, setup_styles
-from .render_html import office_address_of
+from .render_html import office_address
 from .textmetrics import FONT_FAMILY, mm
 
 BODY_PT = 11
@@ -68,7 +68,7 @@ class DecreeWriter:
         self._paragraph(office.pemerintah.upper(), bold=True, size=13, align=center)
         self._paragraph(office.nama.upper(), bold=True, size=16, align=center)
         last = None
-        for line in office_address_of(office):
+        for line in office_address(office):
             last = self._paragraph(line, size=9, align=center)
         rule = last or self.doc.paragraphs[-1]
         borders = OxmlElement("w:pBdr")

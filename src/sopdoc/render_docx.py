@@ -155,7 +155,7 @@ class LampiranWriter:
             self._text(paragraph, line, bold=True, size=8.5)
             if index < len(lines) - 1:
                 paragraph.runs[-1].add_break()
-        for line in office_address(sop):
+        for line in office_address(sop.office):
             extra = kop.add_paragraph()
             extra.alignment = WD_ALIGN_PARAGRAPH.CENTER
             self._text(extra, line, size=7.5)

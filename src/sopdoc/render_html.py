@@ -69,11 +69,7 @@ def data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def office_address(sop: Sop) -> list[str]:
-    return office_address_of(sop.office)
-
-
-def office_address_of(office) -> list[str]:
+def office_address(office) -> list[str]:
     first = " ".join(part for part in (
         f"Alamat: {office.alamat}" if office.alamat else "",
         f"Telepon/Fax {office.telepon}" if office.telepon else "") if part)
@@ -100,7 +96,7 @@ def render_lampiran_html(sop: Sop, plan: LayoutPlan, diagrams_svg: dict[int, byt
         created=(sop.tanggal_revisi or sop.tanggal_efektif).isoformat(),
         lampiran=lampiran,
         logo=logo,
-        address=office_address(sop),
+        address=office_address(sop.office),
         dates={
             "pembuatan": format_date(sop.tanggal_pembuatan) if sop.tanggal_pembuatan else "-",
             "revisi": format_date(sop.tanggal_revisi) if sop.tanggal_revisi else "-",
@@ -124,5 +120,5 @@ def logo_uri(office) -> str | None:
 def render_decree_html(text, page_width: int, page_height: int) -> str:
     """The Keputusan itself (portrait), from the decided DecreeText."""
     return _ENV.get_template("keputusan.html.j2").render(
-        text=text, css=_DECREE_CSS, logo=logo_uri(text.office), address=office_address_of(text.office),
+        text=text, css=_DECREE_CSS, logo=logo_uri(text.office), address=office_address(text.office),
         page_width=um_to_css(page_width), page_height=um_to_css(page_height))
