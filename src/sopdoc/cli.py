@@ -126,36 +126,50 @@ def _formats(value: str) -> tuple[str, ...]:
     return tuple(fmt for fmt in FORMATS if fmt in chosen)
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
-@click.option("--format", "formats", default=",".join(("pdf", "docx", "svg")), show_default=True,
-              help="Format keluaran, dipisah koma: pdf, docx, svg.")
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
-              help="Folder keluaran.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Jumlah proses paralel (bawaan: jumlah inti prosesor).")
-@click.option("--force", is_flag=True, help="Bangun ulang semua, juga yang tidak berubah.")
-@strict_option
-def build(paths, formats, out, jobs, force, strict) -> None:
-    """Periksa sumber, lalu tulis lampiran PDF/DOCX dan diagram SVG setiap SOP.
+formats_option = click.option("--format", "formats", default=",".join(("pdf", "docx", "svg")), show_default=True,
+                              help="Format keluaran, dipisah koma: pdf, docx, svg.")
+out_option = click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+                          help="Folder keluaran.")
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                           help="Jumlah proses paralel (bawaan: jumlah inti prosesor).")
 
-    Keluaran: OUT/<instansi>/<slug>.pdf, .docx, .svg. SOP yang sumbernya tidak berubah
+
+@cli.command()
+@paths_argument
+@formats_option
+@out_option
+@jobs_option
+@click.option("--force", is_flag=True, help="Bangun ulang semua, juga yang tidak berubah.")
+@click.option("--no-site", is_flag=True, help="Jangan bangun situs publik (site/).")
+@strict_option
+def build(paths, formats, out, jobs, force, no_site, strict) -> None:
+    """Periksa sumber, lalu tulis lampiran PDF/DOCX, diagram SVG, keputusan, dan situs publik.
+
+    Keluaran: OUT/<instansi>/<slug>.pdf, .docx, .svg, OUT/<instansi>/keputusan-<kunci>.pdf,
+    .docx, dan situs di site/ (di samping mkdocs.yml). SOP yang sumbernya tidak berubah
     tidak dibangun ulang.
     """
-    from .build import SOURCE_CACHE_FILE, build as build_documents
-    from .decree import decrees_with_members
-    from .site_url import find_site_url
-
-    chosen = _formats(formats)
-    started = time.monotonic()
-    project, diagnostics = load_project(_existing(paths), cache_file=out / SOURCE_CACHE_FILE)
-    if _report(diagnostics, strict, err=True):
+    if not _build_everything(_existing(paths), _formats(formats), out, jobs, force, strict, site=not no_site):
         sys.exit(1)
+
+
+def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, jobs: int | None, force: bool,
+                      strict: bool, site: bool) -> bool:
+    """Documents, then the site; prints progress and problems. False when anything failed."""
+    from .build import FORMATS, SOURCE_CACHE_FILE, build as build_documents
+    from .decree import decrees_with_members
+    from .siteconfig import find_site_config, site_url_of
+
+    started = time.monotonic()
+    project, diagnostics = load_project(paths, cache_file=out / SOURCE_CACHE_FILE)
+    if _report(diagnostics, strict, err=True):
+        return False
     sops = list(project.sops)
     decree_count = len(decrees_with_members(sops)) if {"pdf", "docx"} & set(chosen) else 0
     failures = []
     interactive = sys.stdout.isatty()
-    site_url = find_site_url(_existing(paths))
+    site_config = find_site_config(paths)
+    site_url = site_url_of(site_config) if site_config else None
 
     def report(result) -> None:
         if result.error:
@@ -182,9 +196,18 @@ def build(paths, formats, out, jobs, force, strict) -> None:
             skipped = sum(1 for r in mine if r.skipped)
             failed = sum(1 for r in mine if r.error)
             click.echo(f"{len(mine)} {label}: {built} dibangun, {skipped} tidak berubah, {failed} gagal")
+    if site and not failures:
+        if site_config is None:
+            click.echo("situs: dilewati (mkdocs.yml tidak ada di samping folder sumber)")
+        elif chosen != FORMATS:
+            click.echo("situs: dilewati (situs memerlukan semua format: pdf, docx, svg)")
+        else:
+            from .site_build import build_site
+
+            built_site = build_site(project, out, site_config)
+            click.echo(f"situs: {built_site.pages} halaman -> {built_site.site_dir}")
     click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {out}")
-    if failures:
-        sys.exit(1)
+    return not failures
 
 
 def format_summary(project: Project) -> str:

@@ -1,0 +1,168 @@
+"""Build the public site: write the docs tree (site_pages) under <out>/situs, then run MkDocs
+(strict: any warning fails the build) into a fresh folder that replaces site/ only when it built.
+
+The generated <out>/situs.yml inherits the project's mkdocs.yml and adds what comes from the
+sources (the pages folder, the menu), so `mkdocs build --strict -f build/situs.yml` by hand builds
+the same site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import SopdocError
+from .fileio import write_atomic
+from .model import Project
+from .site_pages import navigation, site_pages
+
+DOCS_FOLDER = "situs"
+CONFIG_FILE = "situs.yml"
+
+
+class SiteError(SopdocError):
+    pass
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    site_dir: Path
+    pages: int
+
+
+def site_name_of(config: Path) -> str:
+    """site_name of mkdocs.yml, for the home page heading. Only this key is read, with a loader
+    that ignores MkDocs' own tags (!ENV, !relative)."""
+    class _Lenient(yaml.SafeLoader):
+        pass
+
+    _Lenient.add_multi_constructor("!", lambda loader, suffix, node: None)
+    try:
+        values = yaml.load(config.read_text(encoding="utf-8"), Loader=_Lenient) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise SiteError(f"{config}: tidak dapat dibaca: {exc}") from None
+    return str(values.get("site_name") or "Standar Operasional Prosedur")
+
+
+def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
+    """Make `root` hold exactly `files`: rewrite what changed, link built documents in, remove the
+    rest. Unchanged files keep their mtime, so MkDocs and rsync see no change."""
+    root.mkdir(parents=True, exist_ok=True)
+    for relative, content in files.items():
+        target = root / relative
+        if isinstance(content, Path):
+            if target.exists() and os.path.samefile(target, content):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = target.with_name(f".{target.name}.tmp")
+            with contextlib.suppress(FileNotFoundError):
+                staging.unlink()
+            try:
+                os.link(content, staging)
+            except OSError:  # another file system: copy instead
+                shutil.copyfile(content, staging)
+            os.replace(staging, target)
+        elif not (target.is_file() and target.read_bytes() == content):
+            write_atomic(target, content)
+    wanted = {root / relative for relative in files}
+    for path in sorted(root.rglob("*"), reverse=True):  # children before their folders
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def write_config(out: Path, project_config: Path, site_dir: Path, nav: list) -> Path:
+    config = out / CONFIG_FILE
+    values = {
+        "INHERIT": os.path.relpath(project_config, out),
+        "docs_dir": DOCS_FOLDER,
+        "site_dir": os.path.relpath(site_dir, out),
+        "nav": nav,
+    }
+    header = "# Written by `sopdoc build` from the sources; edit mkdocs.yml instead.\n"
+    write_atomic(config, (header + yaml.safe_dump(values, allow_unicode=True, sort_keys=False)).encode())
+    return config
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _quiet_mkdocs_log():
+    """MkDocs logs to the 'mkdocs' logger; collect its warnings for our message, print nothing."""
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    saved = logger.propagate, logger.level
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate, logger.level = saved
+
+
+@contextlib.contextmanager
+def _build_date(date: _dt.date):
+    """MkDocs stamps sitemap.xml with the build time; the newest SOP date keeps rebuilds identical."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(_dt.datetime.combine(date, _dt.time(), _dt.timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def newest_date(project: Project) -> _dt.date:
+    dates = [sop.tanggal_revisi or sop.tanggal_efektif for sop in project.sops]
+    dates += [decree.tanggal for entry in project.offices for decree in entry.office.keputusan]
+    return max(dates, default=_dt.date(2000, 1, 1))
+
+
+def build_site(project: Project, out: Path, project_config: Path) -> SiteResult:
+    """Write the docs tree from `project` and the documents under `out`, then build the site
+    into the folder beside mkdocs.yml named by its site_dir (default site/)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    site_dir = project_config.parent / "site"
+    files = site_pages(project, out, site_name_of(project_config))
+    sync_tree(out / DOCS_FOLDER, files)
+    config_path = write_config(out, project_config, site_dir, navigation(project))
+
+    staging = site_dir.with_name(f".{site_dir.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    with _quiet_mkdocs_log() as log, _build_date(newest_date(project)):
+        try:
+            config = load_config(str(config_path), site_dir=str(staging), strict=True)
+            mkdocs_build(config)
+        except (MkDocsException, SystemExit, OSError) as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            details = "; ".join(log.messages) or str(exc)
+            raise SiteError(f"situs gagal dibangun dengan MkDocs: {details}") from None
+    previous = site_dir.with_name(f".{site_dir.name}.old")
+    shutil.rmtree(previous, ignore_errors=True)
+    if site_dir.exists():
+        os.replace(site_dir, previous)
+    os.replace(staging, site_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+    return SiteResult(site_dir, sum(1 for name in files if name.endswith(".md")))

@@ -1,0 +1,31 @@
+"""The public site's configuration: the project's `mkdocs.yml`, beside the sources folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_SITE_URL = re.compile(r"^site_url:\s*['\"]?(https?://[^'\"\s#]+)", re.MULTILINE)
+
+
+def find_site_config(paths: list[Path]) -> Path | None:
+    """The mkdocs.yml of the project whose sources are `paths` (the folder holding sop_sources/,
+    or the one above an office folder), if there is one."""
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        for candidate in (folder.parent / "mkdocs.yml", folder.parent.parent / "mkdocs.yml"):
+            if candidate.is_file():
+                return candidate.resolve()
+    return None
+
+
+def site_url_of(config: Path) -> str | None:
+    """`site_url`, read with a pattern, not a YAML loader: mkdocs.yml may hold tags
+    (!!python/name) that a safe loader refuses."""
+    found = _SITE_URL.search(config.read_text(encoding="utf-8", errors="replace"))
+    return found.group(1) if found else None
+
+
+def find_site_url(paths: list[Path]) -> str | None:
+    config = find_site_config(paths)
+    return site_url_of(config) if config else None
