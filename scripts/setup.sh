@@ -14,7 +14,10 @@ APT_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint
   poppler-utils            # pdftoppm/pdftotext, to look at and test the PDFs
   libreoffice-writer-nogui # tests: a real word processor opens the DOCX we write
+  chromium                 # tests: the public site in a real browser (Playwright drives it)
 )
+# Node.js and npm fetch axe-core for the accessibility tests; a machine with its own Node keeps it.
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
 
 PYTHON=${PYTHON:-python3}
 VENV=.venv
@@ -53,4 +56,12 @@ if [ ! -x "$VENV/bin/python" ] || [ ! -f "$stamp" ] \
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
     -c constraints.txt -e '.[test]'
   touch "$stamp"
+fi
+
+# axe-core (npm), pinned by tests/browser/package-lock.json, for the accessibility tests.
+browser=tests/browser
+if [ ! -f "$browser/node_modules/.package-lock.json" ] \
+   || [ "$browser/package-lock.json" -nt "$browser/node_modules/.package-lock.json" ]; then
+  echo "setup: installing $browser/node_modules (npm ci)"
+  npm ci --prefix "$browser" --no-audit --no-fund --loglevel=error
 fi

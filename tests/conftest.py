@@ -103,3 +103,27 @@ def run(monkeypatch, tmp_path):
         return runner.invoke(cli, list(args), catch_exceptions=False, env=env)
 
     return invoke
+
+
+SITE_CONFIG = ROOT / "mkdocs.yml"
+
+
+def build_site_project(root: Path, sources: Path | None = None) -> Path:
+    """A project beside `root`: sources (the corpus by default) and the real mkdocs.yml, built by
+    `sopdoc build` into root/build and root/site. Returns root."""
+    import shutil
+
+    if sources is None:
+        shutil.copytree(CORPUS, root / "sop_sources")
+    shutil.copy(SITE_CONFIG, root / "mkdocs.yml")
+    result = CliRunner().invoke(cli, ["build", str(root / "sop_sources"), "--out", str(root / "build")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (root / "site" / "index.html").is_file(), result.output
+    return root
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory) -> Path:
+    """The corpus built once per run, site included: the project root."""
+    return build_site_project(tmp_path_factory.mktemp("corpus-site"))

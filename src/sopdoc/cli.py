@@ -210,6 +210,63 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
     return not failures
 
 
+@cli.command()
+@paths_argument
+@out_option
+@jobs_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port di 127.0.0.1 (0: pilih port bebas).")
+def serve(paths, out, jobs, port) -> None:
+    """Bangun dokumen dan situs, sajikan situs di http://127.0.0.1:PORT/, dan bangun ulang
+    setiap kali sumber atau mkdocs.yml berubah. Hentikan dengan Ctrl+C.
+    """
+    from .build import FORMATS
+    from .serve import SiteServer, source_snapshot
+    from .siteconfig import find_site_config
+
+    sources = _existing(paths)
+    config = find_site_config(sources)
+    if config is None:
+        raise UserError("mkdocs.yml tidak ditemukan di samping folder sumber; situs tidak dapat dibangun")
+    watched = [*sources, config]
+
+    def rebuild() -> None:
+        try:
+            _build_everything(sources, FORMATS, out, jobs, False, False, site=True)
+        except SopdocError as exc:  # keep serving the last good site
+            click.echo(f"sopdoc: {exc}", err=True)
+
+    rebuild()
+    site_dir = config.parent / "site"
+    if not (site_dir / "index.html").is_file():
+        raise UserError("situs belum pernah berhasil dibangun; perbaiki masalah di atas lalu jalankan lagi")
+    try:
+        server = SiteServer(site_dir, port).start()
+    except OSError as exc:
+        raise UserError(f"tidak dapat membuka port {port} di 127.0.0.1 ({exc.strerror}); pilih --port lain") from None
+    click.echo(f"situs tersaji di {server.url} (Ctrl+C untuk berhenti)")
+    snapshot = source_snapshot(watched)
+    try:
+        while True:
+            time.sleep(0.5)
+            current = source_snapshot(watched)
+            if current == snapshot:
+                continue
+            while True:  # an editor may save in several writes: wait until the files settle
+                time.sleep(0.3)
+                settled = source_snapshot(watched)
+                if settled == current:
+                    break
+                current = settled
+            snapshot = current
+            click.echo("sumber berubah; membangun ulang")
+            rebuild()
+    except KeyboardInterrupt:
+        click.echo("berhenti")
+    finally:
+        server.stop()
+
+
 def format_summary(project: Project) -> str:
     lines = []
     for entry in project.offices:

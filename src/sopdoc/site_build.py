@@ -46,8 +46,14 @@ def site_name_of(config: Path) -> str:
     _Lenient.add_multi_constructor("!", lambda loader, suffix, node: None)
     try:
         values = yaml.load(config.read_text(encoding="utf-8"), Loader=_Lenient) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise SiteError(f"{config}: tidak dapat dibaca: {exc}") from None
+    except OSError as exc:
+        raise SiteError(f"{config}: tidak dapat dibaca ({exc.strerror})") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{config}:{mark.line + 1}:{mark.column + 1}" if mark else str(config)
+        raise SiteError(f"{where}: mkdocs.yml tidak valid ({exc.problem or exc.context})") from None
+    if not isinstance(values, dict):
+        raise SiteError(f"{config}:1:1: mkdocs.yml tidak valid (isinya harus berupa pasangan kunci: nilai)")
     return str(values.get("site_name") or "Standar Operasional Prosedur")
 
 

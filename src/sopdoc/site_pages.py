@@ -3,7 +3,8 @@ in the same run. Nothing here writes; `site_pages` returns the whole docs tree a
 
 Source text reaches a page only through escaping: Jinja's autoescape inside raw HTML blocks, and
 the `md` filter (Markdown escapes, then HTML escapes) in Markdown text. MkDocs renders page titles
-and tags without escaping, so a clerk's `<script>` must already be `&lt;script&gt;` in the Markdown.
+and tags without escaping, so a clerk's `<script>` must already be `&lt;script&gt;` in the Markdown,
+and every page with source text in its title states the title in its front matter (see sop_page).
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def _branches(step) -> str | None:
 def sop_page(sop: Sop, svg: bytes) -> str:
     office = sop.office
     description = sop.ringkasan or f"Standar Operasional Prosedur {sop.nama} di {office.nama}"
-    # The title is given, not left to the h1: the tags plugin lists pages before they are rendered.
+    # Titles are given, not left to the h1: the tags plugin lists pages before they are rendered,
+    # and Material prints an h1-derived title through `striptags`, which undoes the escaping.
     meta = {"title": str(escape(sop.nama)), "description": str(escape(description))}
     if sop.kategori:
         meta["tags"] = [str(escape(tag)) for tag in sop.kategori]
@@ -111,7 +113,8 @@ def _by_unit(sops: Iterable[Sop]) -> list[tuple[str, list[Sop]]]:
 def office_page(office: Office, sops: tuple[Sop, ...]) -> str:
     decrees = [(decree, decree_slug(decree), members)
                for decree, _, members in decrees_with_members(list(sops))]
-    meta = {"description": str(escape(f"Standar Operasional Prosedur pelayanan {office.nama}"))}
+    meta = {"title": str(escape(office.nama)),
+            "description": str(escape(f"Standar Operasional Prosedur pelayanan {office.nama}"))}
     return front_matter(meta) + _ENV.get_template("office.md.j2").render(
         office=office, address=office_address(office), units=_by_unit(sops), count=len(sops),
         decrees=decrees, downloads=DOWNLOADS)

@@ -1,0 +1,61 @@
+"""`sopdoc serve`: the built site on 127.0.0.1, and a cheap way to notice that a source changed.
+
+The CLI drives the loop (build, serve, watch, rebuild); this module only serves files and compares
+snapshots of the sources, so it neither prints nor decides.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    # Explicit types: a minimal system's mimetypes may not know them, and an SVG served as
+    # text/plain is not drawn by the browser.
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                      ".svg": "image/svg+xml", ".pdf": "application/pdf", ".json": "application/json",
+                      ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+
+class SiteServer:
+    """Static files of `site_dir` over HTTP in a background thread. The folder is looked up by
+    name on every request, so a rebuild that swaps site/ is served at once."""
+
+    def __init__(self, site_dir: Path, port: int = 8000, host: str = "127.0.0.1") -> None:
+        handler = functools.partial(_QuietHandler, directory=str(site_dir))
+        self._server = ThreadingHTTPServer((host, port), handler)  # OSError when the port is taken
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> SiteServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def source_snapshot(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of every file under `paths`: equal snapshots, nothing to rebuild."""
+    entries = []
+    for path in paths:
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            try:
+                stat = file.stat()
+            except FileNotFoundError:  # removed while we looked: the next snapshot will tell
+                continue
+            entries.append((str(file), stat.st_mtime_ns, stat.st_size))
+    return tuple(entries)
