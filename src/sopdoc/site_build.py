@@ -24,6 +24,8 @@ from .model import Project
 from .site_pages import navigation, site_pages
 
 DOCS_FOLDER = "situs"
+THEME_FOLDER = "situs-tema"  # Material template overrides; outside the docs, so never published
+THEME_OVERRIDES = Path(__file__).resolve().parent / "templates" / "site" / "tema"
 CONFIG_FILE = "situs.yml"
 
 
@@ -90,6 +92,7 @@ def write_config(out: Path, project_config: Path, site_dir: Path, nav: list) -> 
     values = {
         "INHERIT": os.path.relpath(project_config, out),
         "docs_dir": DOCS_FOLDER,
+        "theme": {"custom_dir": THEME_FOLDER},  # merged into mkdocs.yml's theme by INHERIT
         "site_dir": os.path.relpath(site_dir, out),
         "nav": nav,
     }
@@ -153,6 +156,7 @@ def build_site(project: Project, out: Path, project_config: Path) -> SiteResult:
     site_dir = project_config.parent / "site"
     files = site_pages(project, out, site_name_of(project_config))
     sync_tree(out / DOCS_FOLDER, files)
+    sync_tree(out / THEME_FOLDER, {p.name: p.read_bytes() for p in sorted(THEME_OVERRIDES.iterdir())})
     config_path = write_config(out, project_config, site_dir, navigation(project))
 
     staging = site_dir.with_name(f".{site_dir.name}.new")
