@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SOURCES ?= sop_sources
 
-.PHONY: setup build test clean
+.PHONY: setup build test serve clean
 
 setup:
 	@scripts/setup.sh
@@ -15,5 +15,9 @@ build: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# The site on http://127.0.0.1:8000/, rebuilt whenever a source changes.
+serve: setup
+	$(BIN)/sopdoc serve $(SOURCES) --out build
+
 clean:
-	rm -rf build site .pytest_cache .hypothesis
+	rm -rf build site .site.new .site.old .pytest_cache .hypothesis

@@ -1,7 +1,7 @@
 """Benchmark of `sopdoc build` on N synthetic SOPs (2–6 actors, 4–30 steps, decisions, loops).
 
-Prints seconds per SOP for PDF, DOCX and SVG, the time of a rebuild with nothing changed and
-with one SOP changed, and peak memory. Figures, not assertions: the machines are shared.
+Prints seconds per SOP for PDF, DOCX and SVG, the public site (MkDocs), the time of a rebuild
+with nothing changed and with one SOP changed, and peak memory. Figures, not assertions: the machines are shared.
 
     .venv/bin/python benchmarks/bench_build.py [N] [--jobs J]
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sopdoc.build import SOURCE_CACHE_FILE, build
 from sopdoc.loader import load_project
+from sopdoc.site_build import build_site
 from sopdoc.synthetic import write_synthetic_tree
 
 
@@ -60,6 +61,11 @@ def main() -> None:
         full, _ = timed(lambda: build(sops, ("pdf", "docx", "svg"), out, jobs=args.jobs))
         print(f"full build (pdf+docx+svg): {full:.2f} s, {full / len(sops):.3f} s/SOP")
         print(f"  projected for 1000 SOP on {args.jobs} cores: {1000 * full / len(sops) / 60:.1f} min")
+        shutil.copy(Path(__file__).resolve().parent.parent / "mkdocs.yml", root / "mkdocs.yml")
+        site_time, site = timed(lambda: build_site(project, out, root / "mkdocs.yml"))
+        site_mb = sum(p.stat().st_size for p in site.site_dir.rglob("*") if p.is_file()) / 2**20
+        print(f"site (pages + mkdocs build --strict): {site_time:.2f} s for {site.pages} pages, "
+              f"{site_mb:.0f} MB in site/")
 
         def rebuild():  # what `sopdoc build` does: load (cached per file), check, build
             project, _ = load_project([sources], cache_file=out / SOURCE_CACHE_FILE)
