@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 from click.testing import CliRunner
 
 from sopdoc.cli import cli
@@ -127,3 +133,45 @@ def build_site_project(root: Path, sources: Path | None = None) -> Path:
 def corpus_site(tmp_path_factory) -> Path:
     """The corpus built once per run, site included: the project root."""
     return build_site_project(tmp_path_factory.mktemp("corpus-site"))
+
+
+# ---------------------------------------------------------------- a test PKI, made by cryptography
+
+NOW = dt.datetime.now(dt.timezone.utc)
+PASSWORD = "rahasia-uji"  # of every .p12 the pki fixture writes
+
+
+def _name(common: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kecamatan Uji")])
+
+
+def _certificate(subject, issuer, key, issuer_key, *, ca: bool, days=(-1, 365)):
+    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(NOW + dt.timedelta(days=days[0]))
+               .not_valid_after(NOW + dt.timedelta(days=days[1]))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(digital_signature=not ca, content_commitment=not ca,
+                                            key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                            key_cert_sign=ca, crl_sign=ca, encipher_only=False,
+                                            decipher_only=False), critical=True))
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pki")
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca = _certificate(_name("CA Uji"), _name("CA Uji"), ca_key, ca_key, ca=True)
+    (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+
+    def signer(name: str, days=(-1, 365)):
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        cert = _certificate(_name(name), ca.subject, key, ca_key, ca=False, days=days)
+        path = folder / f"{name.replace(' ', '-')}.p12"
+        path.write_bytes(pkcs12.serialize_key_and_certificates(
+            b"signer", key, cert, [ca], serialization.BestAvailableEncryption(PASSWORD.encode())))
+        return path
+
+    return {"ca": folder / "ca.pem", "camat": signer("HARYANTO"), "expired": signer("Kedaluwarsa", (-400, -30))}

@@ -2,64 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pdfplumber
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from conftest import CORPUS
+from conftest import CORPUS, PASSWORD
 from sopdoc.build import build
 from sopdoc.loader import load_project
-
-NOW = dt.datetime.now(dt.timezone.utc)
-PASSWORD = "rahasia-uji"
-
-
-def _name(common: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kecamatan Uji")])
-
-
-def _certificate(subject, issuer, key, issuer_key, *, ca: bool, days=(-1, 365)):
-    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(NOW + dt.timedelta(days=days[0]))
-               .not_valid_after(NOW + dt.timedelta(days=days[1]))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=not ca, content_commitment=not ca,
-                                            key_encipherment=False, data_encipherment=False, key_agreement=False,
-                                            key_cert_sign=ca, crl_sign=ca, encipher_only=False,
-                                            decipher_only=False), critical=True))
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pki")
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca = _certificate(_name("CA Uji"), _name("CA Uji"), ca_key, ca_key, ca=True)
-    (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-
-    def signer(name: str, days=(-1, 365)):
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        cert = _certificate(_name(name), ca.subject, key, ca_key, ca=False, days=days)
-        path = folder / f"{name.replace(' ', '-')}.p12"
-        path.write_bytes(pkcs12.serialize_key_and_certificates(
-            b"signer", key, cert, [ca], serialization.BestAvailableEncryption(PASSWORD.encode())))
-        return path
-
-    return {"ca": folder / "ca.pem", "camat": signer("HARYANTO"), "expired": signer("Kedaluwarsa", (-400, -30))}
 
 
 @pytest.fixture(scope="module")

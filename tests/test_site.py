@@ -15,12 +15,16 @@ import markdown
 import pytest
 from click.testing import CliRunner
 
-from conftest import BASE_INSTANSI, BASE_SOP, CORPUS, build_site_project, office_tree, replace_line
+from conftest import BASE_INSTANSI, BASE_SOP, CORPUS, PASSWORD, build_site_project, office_tree, replace_line
 from sopdoc.build import public_url
 from sopdoc.cli import cli
 from sopdoc.loader import load_project
 from sopdoc.site_pages import markdown_text, sop_page
+from sopdoc.signing import sign_pdf
+from sopdoc.site_downloads import Downloads, signed_copy_path
 from sopdoc.siteconfig import site_url_of
+
+NO_DOWNLOADS = Downloads(())
 
 SITE_URL = site_url_of(Path(__file__).resolve().parent.parent / "mkdocs.yml")
 
@@ -51,7 +55,7 @@ def test_markdown_text_is_literal_text():
 
 def test_service_box_takes_the_first_steps_requirements_and_the_total_time():
     sop = corpus_sop("kecamatan-jumapolo", "layanan-e-ktp")
-    box = standard_box(markdown.markdown(sop_page(sop, b""), extensions=["md_in_html", "attr_list"]))
+    box = standard_box(markdown.markdown(sop_page(sop, b"", NO_DOWNLOADS), extensions=["md_in_html", "attr_list"]))
     assert "<li>Surat pengantar lurah</li><li>Berkas permohonan</li>" in box  # step 1's kelengkapan
     assert str(sop.total_waktu) == "18 menit" and "<dd>18 menit</dd>" in box
     assert "KTP tercetak" in box  # the last step's output
@@ -64,14 +68,14 @@ def test_service_box_prefers_what_the_source_states(tmp_path):
                            "  biaya: Tidak dipungut biaya\n  produk: Surat keterangan\n")
     project, diagnostics = load_project([office_tree(tmp_path, sop=sop_text)])
     assert not diagnostics.error_count, list(diagnostics)
-    box = standard_box(markdown.markdown(sop_page(project.sops[0], b""), extensions=["md_in_html"]))
+    box = standard_box(markdown.markdown(sop_page(project.sops[0], b"", NO_DOWNLOADS), extensions=["md_in_html"]))
     assert "<li>Fotokopi KTP</li><li>Surat pengantar RT</li>" in box
     assert "<dd>Tidak dipungut biaya</dd>" in box and "<dd>Surat keterangan</dd>" in box
 
 
 def test_decision_branches_are_spelled_out_in_the_steps_table(tmp_path):
     project, _ = load_project([office_tree(tmp_path)])
-    page = sop_page(project.sops[0], b"")
+    page = sop_page(project.sops[0], b"", NO_DOWNLOADS)
     assert "Ya: ke langkah 3; Tidak: ke langkah 1" in page
 
 
@@ -84,7 +88,7 @@ def test_every_sop_has_a_page_at_its_public_address(corpus_site):
         address = public_url(SITE_URL, sop.office.slug, sop.slug)
         relative = urlsplit(address).path.lstrip("/")
         page = (site / relative / "index.html").read_text(encoding="utf-8")
-        assert f"<h1 id=" in page and sop.nomor in page
+        assert "<h1 id=" in page and sop.nomor in page
         office_page = site / urlsplit(public_url(SITE_URL, sop.office.slug)).path.lstrip("/") / "index.html"
         assert f'href="{sop.slug}/"' in office_page.read_text(encoding="utf-8")
     tags = (site / "kategori" / "index.html").read_text(encoding="utf-8")
@@ -250,3 +254,29 @@ def test_diagram_is_drawn_at_its_own_size(corpus_site, office, slug):
     svg = (corpus_site / "site" / office / f"{slug}.svg").read_text(encoding="utf-8")
     width_pt = float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
     assert int(image.group(2)) == round(width_pt * 4 / 3) > 360  # wider than a phone: it scrolls
+
+
+def test_the_site_offers_the_signed_keputusan_only_while_it_signs_this_build(tmp_path, pki):
+    root = small_project(tmp_path)
+    built = root / "build" / "kecamatan-uji" / "keputusan-sop-2024.pdf"
+    published = root / "site" / "kecamatan-uji" / "keputusan-sop-2024.pdf"
+    office_page = root / "site" / "kecamatan-uji" / "index.html"
+    signed = sign_pdf(built.read_bytes(), pki["camat"].read_bytes(), PASSWORD.encode())
+    signed_copy_path(built).write_bytes(signed)
+
+    def rebuild():
+        result = CliRunner().invoke(cli, ["build", str(root / "sop_sources"), "--out", str(root / "build")])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    rebuild()
+    assert published.read_bytes() == signed
+    assert "unduh PDF bertanda tangan elektronik" in office_page.read_text(encoding="utf-8")
+
+    source = root / "sop_sources" / "kecamatan-uji" / "layanan-uji.yml"
+    source.write_text(replace_line(BASE_SOP, 2, "nama: Layanan Uji yang Diubah"), encoding="utf-8")
+    output = rebuild()
+    assert published.read_bytes() == built.read_bytes() != signed[:len(built.read_bytes())]
+    assert f"situs: peringatan: {signed_copy_path(built)} menandatangani versi lama" in output
+    page = office_page.read_text(encoding="utf-8")
+    assert "unduh PDF</a>" in page and "bertanda tangan" not in page

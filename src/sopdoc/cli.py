@@ -206,6 +206,9 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
 
             built_site = build_site(project, out, site_config)
             click.echo(f"situs: {built_site.pages} halaman -> {built_site.site_dir}")
+            for signed in built_site.stale_signatures:
+                click.echo(f"situs: peringatan: {signed} menandatangani versi lama dokumennya; yang diterbitkan "
+                           "PDF baru tanpa tanda tangan. Tandatangani ulang PDF yang baru.", err=True)
     click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {out}")
     return not failures
 
@@ -339,6 +342,7 @@ def sign(pdf: Path, p12: Path, password_env: str | None, out: Path | None, tsa_u
 
     from .fileio import write_atomic
     from .signing import sign_pdf
+    from .site_downloads import signed_copy_path
 
     password = None
     if password_env:
@@ -346,7 +350,7 @@ def sign(pdf: Path, p12: Path, password_env: str | None, out: Path | None, tsa_u
             raise UserError(f"variabel lingkungan {password_env} tidak ada")
         password = os.environ[password_env].encode("utf-8")
     signed = sign_pdf(_read(pdf, "PDF"), _read(p12, "berkas .p12"), password, tsa_url=tsa_url)
-    target = out or pdf.with_name(f"{pdf.stem}-ttd.pdf")
+    target = out or signed_copy_path(pdf)
     write_atomic(target, signed)
     click.echo(f"ditandatangani: {target}")
 

@@ -37,6 +37,7 @@ class SiteError(SopdocError):
 class SiteResult:
     site_dir: Path
     pages: int
+    stale_signatures: tuple[Path, ...] = ()  # published unsigned: the signature is of an older build
 
 
 def site_name_of(config: Path) -> str:
@@ -154,8 +155,8 @@ def build_site(project: Project, out: Path, project_config: Path) -> SiteResult:
     from mkdocs.exceptions import MkDocsException
 
     site_dir = project_config.parent / "site"
-    files = site_pages(project, out, site_name_of(project_config))
-    sync_tree(out / DOCS_FOLDER, files)
+    tree = site_pages(project, out, site_name_of(project_config))
+    sync_tree(out / DOCS_FOLDER, tree.files)
     sync_tree(out / THEME_FOLDER, {p.name: p.read_bytes() for p in sorted(THEME_OVERRIDES.iterdir())})
     config_path = write_config(out, project_config, site_dir, navigation(project))
 
@@ -175,4 +176,4 @@ def build_site(project: Project, out: Path, project_config: Path) -> SiteResult:
         os.replace(site_dir, previous)
     os.replace(staging, site_dir)
     shutil.rmtree(previous, ignore_errors=True)
-    return SiteResult(site_dir, sum(1 for name in files if name.endswith(".md")))
+    return SiteResult(site_dir, sum(1 for name in tree.files if name.endswith(".md")), tree.stale_signatures)

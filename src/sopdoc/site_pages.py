@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -22,11 +23,11 @@ from .decree import decrees_with_members
 from .indonesian import format_date
 from .model import Office, Project, Sop
 from .render_html import GRID, office_address
+from .site_downloads import Downloads, downloads_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "site"
 STYLESHEET = "assets/sopdoc.css"  # named in mkdocs.yml (extra_css)
 TAGS_PAGE = "kategori.md"
-DOWNLOADS = ("pdf", "docx")
 NO_UNIT = "Layanan lainnya"
 
 # Python-Markdown's backslash escapes, less `>`: "\&gt;" would keep its backslash.
@@ -73,7 +74,7 @@ def _branches(step) -> str | None:
     return "; ".join(parts)
 
 
-def sop_page(sop: Sop, svg: bytes) -> str:
+def sop_page(sop: Sop, svg: bytes, downloads: Downloads) -> str:
     office = sop.office
     description = sop.ringkasan or f"Standar Operasional Prosedur {sop.nama} di {office.nama}"
     # Titles are given, not left to the h1: the tags plugin lists pages before they are rendered,
@@ -99,7 +100,7 @@ def sop_page(sop: Sop, svg: bytes) -> str:
     return front_matter(meta) + _ENV.get_template("sop.md.j2").render(
         sop=sop, office=office, identity=identity, sections=sections,
         svg_size=_svg_size_px(svg), branches={step.number: _branches(step) for step in sop.steps},
-        downloads=DOWNLOADS)
+        downloads=downloads.files)
 
 
 def _by_unit(sops: Iterable[Sop]) -> list[tuple[str, list[Sop]]]:
@@ -110,14 +111,14 @@ def _by_unit(sops: Iterable[Sop]) -> list[tuple[str, list[Sop]]]:
     return [(unit, sorted(members, key=lambda s: s.nama.casefold())) for unit, members in ordered]
 
 
-def office_page(office: Office, sops: tuple[Sop, ...]) -> str:
-    decrees = [(decree, decree_slug(decree), members)
+def office_page(office: Office, sops: tuple[Sop, ...], decree_downloads: dict[str, Downloads]) -> str:
+    decrees = [(decree, decree_downloads[decree_slug(decree)].files, members)
                for decree, _, members in decrees_with_members(list(sops))]
     meta = {"title": str(escape(office.nama)),
             "description": str(escape(f"Standar Operasional Prosedur pelayanan {office.nama}"))}
     return front_matter(meta) + _ENV.get_template("office.md.j2").render(
         office=office, address=office_address(office), units=_by_unit(sops), count=len(sops),
-        decrees=decrees, downloads=DOWNLOADS)
+        decrees=decrees)
 
 
 def home_page(project: Project, site_name: str) -> str:
@@ -131,28 +132,39 @@ def tags_page() -> str:
     return _ENV.get_template("kategori.md.j2").render()
 
 
-def site_pages(project: Project, out: Path, site_name: str) -> dict[str, bytes | Path]:
-    """The docs tree: relative path -> page text (bytes) or a built document to link in as is."""
-    tree: dict[str, bytes | Path] = {
+@dataclass(frozen=True)
+class SiteTree:
+    files: dict[str, bytes | Path]  # relative path -> page text, or a document to publish as is
+    stale_signatures: tuple[Path, ...]  # signed copies of older builds, published unsigned instead
+
+
+def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
+    """The docs tree of the whole site, from the model and the documents built under `out`."""
+    files: dict[str, bytes | Path] = {
         "index.md": home_page(project, site_name).encode(),
         TAGS_PAGE: tags_page().encode(),
         STYLESHEET: (TEMPLATES / "sopdoc.css").read_bytes(),
     }
+    stale: list[Path] = []
+
+    def publish(office: Office, stem: str) -> Downloads:
+        downloads = downloads_for(out / office.slug, stem)
+        for download in downloads.files:
+            files[f"{office.slug}/{download.name}"] = download.source
+        if downloads.stale_signature:
+            stale.append(downloads.stale_signature)
+        return downloads
+
     for entry in project.offices:
         office = entry.office
-        tree[f"{office.slug}/index.md"] = office_page(office, entry.sops).encode()
+        decree_downloads = {slug: publish(office, slug) for slug in
+                            (decree_slug(decree) for decree, _, _ in decrees_with_members(list(entry.sops)))}
+        files[f"{office.slug}/index.md"] = office_page(office, entry.sops, decree_downloads).encode()
         for sop in entry.sops:
-            built = out / office.slug
-            svg = (built / f"{sop.slug}.svg").read_bytes()
-            tree[f"{office.slug}/{sop.slug}.md"] = sop_page(sop, svg).encode()
-            tree[f"{office.slug}/{sop.slug}.svg"] = svg
-            for fmt in DOWNLOADS:
-                tree[f"{office.slug}/{sop.slug}.{fmt}"] = built / f"{sop.slug}.{fmt}"
-        for decree, _, _ in decrees_with_members(list(entry.sops)):
-            for fmt in DOWNLOADS:
-                name = f"{decree_slug(decree)}.{fmt}"
-                tree[f"{office.slug}/{name}"] = out / office.slug / name
-    return tree
+            svg = (out / office.slug / f"{sop.slug}.svg").read_bytes()
+            files[f"{office.slug}/{sop.slug}.md"] = sop_page(sop, svg, publish(office, sop.slug)).encode()
+            files[f"{office.slug}/{sop.slug}.svg"] = svg
+    return SiteTree(files, tuple(stale))
 
 
 def navigation(project: Project) -> list[dict[str, str]]:

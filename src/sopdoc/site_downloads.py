@@ -1,0 +1,55 @@
+"""What the public site offers to download for each built document: the copy `sopdoc sign`
+signed, when its signature covers exactly the PDF of this build, else the document as built.
+
+A PAdES signature is an incremental update: the signed file is the original bytes followed by
+the signature. "Starts with the current PDF" is therefore an exact test that the signed copy is
+not stale; a copy that signs an older build is reported, never published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+SIGNED_SUFFIX = "-ttd"
+FORMATS = ("pdf", "docx")
+
+
+def signed_copy_path(pdf: Path) -> Path:
+    """Where `sopdoc sign` writes the signed copy of `pdf` by default."""
+    return pdf.with_name(f"{pdf.stem}{SIGNED_SUFFIX}.pdf")
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str  # the file's name on the site, e.g. layanan-e-ktp.pdf
+    source: Path  # the file published under that name
+    label: str  # for the button: "PDF", "PDF bertanda tangan elektronik", "DOCX"
+
+
+@dataclass(frozen=True)
+class Downloads:
+    files: tuple[Download, ...]
+    stale_signature: Path | None = None  # a signed copy of an older build of the PDF
+
+
+def _signs_exactly(signed: Path, original: bytes) -> bool:
+    with signed.open("rb") as handle:
+        head = handle.read(len(original) + 1)
+    return len(head) > len(original) and head.startswith(original)
+
+
+def downloads_for(folder: Path, stem: str) -> Downloads:
+    """The PDF and DOCX of the document `stem` built in `folder`."""
+    files, stale = [], None
+    for fmt in FORMATS:
+        built = folder / f"{stem}.{fmt}"
+        source, label = built, fmt.upper()
+        signed = signed_copy_path(built)
+        if fmt == "pdf" and signed.is_file():
+            if _signs_exactly(signed, built.read_bytes()):
+                source, label = signed, "PDF bertanda tangan elektronik"
+            else:
+                stale = signed
+        files.append(Download(built.name, source, label))
+    return Downloads(tuple(files), stale)
