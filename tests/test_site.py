@@ -280,3 +280,8 @@ def test_the_site_offers_the_signed_keputusan_only_while_it_signs_this_build(tmp
     assert f"situs: peringatan: {signed_copy_path(built)} menandatangani versi lama" in output
     page = office_page.read_text(encoding="utf-8")
     assert "unduh PDF</a>" in page and "bertanda tangan" not in page
+
+
+def test_markdown_text_keeps_a_multi_line_source_value_in_one_paragraph():
+    text = "Baris satu\n===\n    kode\n1. daftar\n> kutipan"
+    assert markdown.markdown(str(markdown_text(text))) == "<p>Baris satu === kode 1. daftar &gt; kutipan</p>"

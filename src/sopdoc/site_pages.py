@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from .bundle import decree_slug
 from .decree import decrees_with_members
 from .indonesian import format_date
-from .model import Office, Project, Sop
+from .model import Office, Project, Sop, Step
 from .render_html import GRID, office_address
 from .site_downloads import Downloads, downloads_for
 
@@ -36,8 +36,9 @@ _SVG_SIZE = re.compile(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
 def markdown_text(value: object) -> Markup:
-    """Source text as literal Markdown inline text: no emphasis, links, headings or raw HTML."""
-    return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(value))))
+    """Source text as literal Markdown inline text: no emphasis, links, headings or raw HTML.
+    Line breaks become spaces, so no line of it can start a list, a code block or a heading."""
+    return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))))
 
 
 def _environment() -> Environment:
@@ -63,7 +64,7 @@ def _svg_size_px(svg: bytes) -> tuple[int, int] | None:
     return tuple(round(float(value) * 4 / 3) for value in found.groups())  # type: ignore[return-value]
 
 
-def _branches(step) -> str | None:
+def _branches(step: Step) -> str | None:
     """A decision's arrows in words, for the steps table (the diagram alone is not accessible)."""
     if not step.is_decision:
         return None
