@@ -71,3 +71,11 @@ def test_serve_without_mkdocs_yml_says_why(run, tmp_path):
     result = run("serve", "sop_sources", "--port", "0")
     assert result.exit_code == 1
     assert "mkdocs.yml tidak ditemukan di samping folder sumber" in result.output
+
+
+def test_serve_needs_the_whole_sources_folder(run, tmp_path):
+    office_tree(tmp_path)
+    shutil.copy(SITE_CONFIG, tmp_path / "mkdocs.yml")
+    result = run("serve", "sop_sources/kecamatan-uji", "--port", "0")
+    assert result.exit_code == 2
+    assert "sopdoc serve memerlukan seluruh folder sumber" in result.output

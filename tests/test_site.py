@@ -285,3 +285,13 @@ def test_the_site_offers_the_signed_keputusan_only_while_it_signs_this_build(tmp
 def test_markdown_text_keeps_a_multi_line_source_value_in_one_paragraph():
     text = "Baris satu\n===\n    kode\n1. daftar\n> kutipan"
     assert markdown.markdown(str(markdown_text(text))) == "<p>Baris satu === kode 1. daftar &gt; kutipan</p>"
+
+
+def test_building_one_office_leaves_the_site_of_all_offices_alone(tmp_path):
+    root = small_project(tmp_path)
+    before = tree_digest(root / "site")
+    result = CliRunner().invoke(cli, ["build", str(root / "sop_sources" / "kecamatan-uji"),
+                                      "--out", str(root / "build")])
+    assert result.exit_code == 0, result.output
+    assert "situs: dilewati (hanya sebagian sumber yang dibangun" in result.output
+    assert tree_digest(root / "site") == before

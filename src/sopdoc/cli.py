@@ -158,7 +158,7 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
     """Documents, then the site; prints progress and problems. False when anything failed."""
     from .build import FORMATS, SOURCE_CACHE_FILE, build as build_documents
     from .decree import decrees_with_members
-    from .siteconfig import find_site_config, site_url_of
+    from .siteconfig import covers_whole_tree, find_site_config, site_url_of
 
     started = time.monotonic()
     project, diagnostics = load_project(paths, cache_file=out / SOURCE_CACHE_FILE)
@@ -199,6 +199,9 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
     if site and not failures:
         if site_config is None:
             click.echo("situs: dilewati (mkdocs.yml tidak ada di samping folder sumber)")
+        elif not covers_whole_tree(paths, site_config):
+            click.echo("situs: dilewati (hanya sebagian sumber yang dibangun; situs dibangun dari seluruh "
+                       "folder sumber)")
         elif chosen != FORMATS:
             click.echo("situs: dilewati (situs memerlukan semua format: pdf, docx, svg)")
         else:
@@ -225,12 +228,15 @@ def serve(paths, out, jobs, port) -> None:
     """
     from .build import FORMATS
     from .serve import SiteServer, source_snapshot
-    from .siteconfig import find_site_config
+    from .siteconfig import covers_whole_tree, find_site_config
 
     sources = _existing(paths)
     config = find_site_config(sources)
     if config is None:
         raise UserError("mkdocs.yml tidak ditemukan di samping folder sumber; situs tidak dapat dibangun")
+    if not covers_whole_tree(sources, config):
+        raise UserError("sopdoc serve memerlukan seluruh folder sumber (mis. sop_sources), "
+                        "bukan satu instansi atau satu berkas", exit_code=2)
     watched = [*sources, config]
 
     def rebuild() -> None:

@@ -19,6 +19,12 @@ def find_site_config(paths: list[Path]) -> Path | None:
     return None
 
 
+def covers_whole_tree(paths: list[Path], config: Path) -> bool:
+    """True when `paths` are sources folders beside mkdocs.yml, not an office folder or one file:
+    the site is built from every office or not at all, or a partial build would drop the rest."""
+    return all(path.is_dir() and path.resolve().parent == config.parent for path in paths)
+
+
 def site_url_of(config: Path) -> str | None:
     """`site_url`, read with a pattern, not a YAML loader: mkdocs.yml may hold tags
     (!!python/name) that a safe loader refuses."""
