@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import docx
 import pytest
 from pypdf import PdfReader
 
 from conftest import CORPUS
-from sopdoc.build import build
-from sopdoc.decree import diktum_ordinal, item_letter, number_words
+from sopdoc.build import build, render_decree
+from sopdoc.decree import decrees_with_members, diktum_ordinal, item_letter, number_words
+from sopdoc.diagram import render
+from sopdoc.layout import plan_layout
 from sopdoc.loader import load_project
+from sopdoc.picture_store import PictureStore
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +78,33 @@ def test_indonesian_ordinals_and_letters():
         "KESATU", "KEDUA", "KETIGA", "KESEBELAS", "KEDUA BELAS", "KEDUA PULUH SATU"]
     assert number_words(10) == "sepuluh" and number_words(40) == "empat puluh"
     assert [item_letter(i) for i in (0, 1, 25, 26)] == ["a", "b", "z", "aa"]
+
+
+def _media(docx_bytes: bytes) -> set[bytes]:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        return {archive.read(name) for name in archive.namelist() if name.startswith("word/media/")}
+
+
+def test_the_keputusan_docx_reuses_the_pictures_its_members_drew_for_that_same_model(tmp_path):
+    """The members' jobs keep their flowchart PNGs under their input key; the bundle uses them
+    only while the key matches, and draws (and keeps) them again otherwise."""
+    project, _ = load_project([CORPUS])
+    sops = [s for s in project.sops if s.office.slug == "kecamatan-jenawi"]
+    results = build(sops, ("pdf", "docx"), tmp_path, jobs=1)
+    key = next(r.key for r in results if r.kind == "sop")
+    sop = sops[0]
+    (decree, office, members), = decrees_with_members(sops)
+    store = PictureStore(tmp_path)
+    drawn = store.load(sop, key)
+    assert drawn and set(drawn) == {page.number for page in plan_layout(sop).pages}
+
+    marker = render('digraph { a [label="penanda", pos="20,20"] }', "png")  # a real PNG, not page 1
+    store.save(sop, key, {**drawn, 1: marker})
+    render_decree(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: key})
+    bundle_docx = (tmp_path / office.slug / "keputusan-sop-2024.docx").read_bytes()
+    assert marker in _media(bundle_docx)
+
+    render_decree(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: "lain"})
+    bundle_docx = (tmp_path / office.slug / "keputusan-sop-2024.docx").read_bytes()
+    assert marker not in _media(bundle_docx) and drawn[1] in _media(bundle_docx)
+    assert store.load(sop, "lain") == drawn and store.load(sop, key) is None

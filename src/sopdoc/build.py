@@ -60,8 +60,10 @@ def output_paths(sop: Sop, out: Path, formats: Iterable[str]) -> dict[str, Path]
     return {fmt: out / sop.office.slug / f"{sop.slug}.{fmt}" for fmt in formats}
 
 
-def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | None = None) -> SopResult:
-    """Lay out and render one SOP; runs in a worker process."""
+def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | None = None,
+               key: str | None = None) -> SopResult:
+    """Lay out and render one SOP; runs in a worker process. With its input `key`, the DOCX's
+    flowchart pictures are kept for the Keputusan that attaches it."""
     from .diagram import page_dot, render_formats
     from .layout import plan_layout
     from .swimlane import render_swimlane_svg
@@ -91,6 +93,10 @@ def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | No
             outputs["svg"] = render_swimlane_svg(sop)
         for fmt, data in outputs.items():  # only after every format rendered: all or nothing
             write_atomic(paths[fmt], data)
+        if key and "docx" in formats:
+            from .picture_store import PictureStore
+
+            PictureStore(out).save(sop, key, {n: pair["png"] for n, pair in diagrams.items()})
         return SopResult(sop.slug, sop.office.slug, tuple(paths[f] for f in formats))
     except SopdocError as exc:
         return SopResult(sop.slug, sop.office.slug, error=str(exc))
@@ -103,14 +109,29 @@ def _warm_worker() -> None:
 
 
 def render_decree(decree: Decree, office: Office, members: tuple[Sop, ...], formats: tuple[str, ...],
-                  out: Path, site_url: str | None = None) -> SopResult:
-    """The Keputusan with its lampiran (after the members' own PDFs are built); in a worker."""
+                  out: Path, site_url: str | None = None, member_keys: dict[str, str] | None = None) -> SopResult:
+    """The Keputusan with its lampiran (after the members' own PDFs are built); in a worker.
+    `member_keys` (slug -> input key) lets the DOCX reuse the pictures the members' jobs drew."""
     from .bundle import decree_slug, render_bundle
+    from .picture_store import PictureStore
+    from .render_decree_docx import draw_pictures
+
+    store, keys = PictureStore(out), member_keys or {}
+
+    def pictures_of(sop: Sop, plan) -> dict[int, bytes]:
+        key = keys.get(sop.slug)
+        pictures = store.load(sop, key) if key else None
+        if pictures is None:
+            pictures = draw_pictures(sop, plan)
+            if key:
+                store.save(sop, key, pictures)
+        return pictures
 
     slug = decree_slug(decree)
     try:
         lampiran = {sop.slug: output_paths(sop, out, ("pdf",))["pdf"] for sop in members}
-        outputs = render_bundle(decree, office, members, formats, lampiran, public_url(site_url, office.slug))
+        outputs = render_bundle(decree, office, members, formats, lampiran, public_url(site_url, office.slug),
+                                pictures_of)
         paths = {fmt: out / office.slug / f"{slug}.{fmt}" for fmt in outputs}
         for fmt, data in outputs.items():
             write_atomic(paths[fmt], data)
@@ -156,7 +177,7 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
         if unchanged(f"{sop.office.slug}/{sop.slug}", key, paths.values()):
             finished(SopResult(sop.slug, sop.office.slug, tuple(paths.values()), skipped=True, key=key))
         else:
-            todo.append((render_sop, (sop, formats, out, site_url), key))
+            todo.append((render_sop, (sop, formats, out, site_url, key), key))
     _run(todo, jobs, finished)
 
     bundle_formats = tuple(fmt for fmt in formats if fmt in ("pdf", "docx"))
@@ -167,12 +188,13 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
         if any((office.slug, sop.slug) in failed for sop in members):
             finished(SopResult(slug, office.slug, error="ada lampiran yang gagal dibangun", kind="keputusan"))
             continue
-        key = decree_key(decree, office, [sop_keys[(office.slug, sop.slug)] for sop in members], bundle_formats)
+        member_keys = {sop.slug: sop_keys[(office.slug, sop.slug)] for sop in members}
+        key = decree_key(decree, office, list(member_keys.values()), bundle_formats)
         paths = [out / office.slug / f"{slug}.{fmt}" for fmt in bundle_formats]
         if unchanged(f"{office.slug}/{slug}", key, paths):
             finished(SopResult(slug, office.slug, tuple(paths), skipped=True, key=key, kind="keputusan"))
         else:
-            todo.append((render_decree, (decree, office, members, bundle_formats, out, site_url), key))
+            todo.append((render_decree, (decree, office, members, bundle_formats, out, site_url, member_keys), key))
     _run(todo, jobs, finished)
 
     for result in results:

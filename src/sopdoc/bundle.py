@@ -6,6 +6,7 @@ Each lampiran keeps its own page numbering. Runs in a worker process, after the 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -52,15 +53,17 @@ def append_lampiran(decree: bytes, text: DecreeText, lampiran_pdfs: list[bytes])
 
 
 def render_bundle(decree: Decree, office: Office, members: tuple[Sop, ...], formats: tuple[str, ...],
-                  lampiran_paths: dict[str, Path], public_url: str | None) -> dict[str, bytes]:
-    """{format: bytes} of the whole Keputusan; `lampiran_paths` maps an SOP slug to its built PDF."""
+                  lampiran_paths: dict[str, Path], public_url: str | None,
+                  pictures_of: Callable | None = None) -> dict[str, bytes]:
+    """{format: bytes} of the whole Keputusan; `lampiran_paths` maps an SOP slug to its built PDF;
+    `pictures_of(sop, plan)` gives the members' flowchart PNGs for the DOCX (default: draw them)."""
     text = decree_text(decree, office, members)
     outputs: dict[str, bytes] = {}
     if "pdf" in formats:
         pdfs = [lampiran_paths[sop.slug].read_bytes() for sop in members]
         outputs["pdf"] = append_lampiran(decree_pdf(text, public_url), text, pdfs)
     if "docx" in formats:
-        from .render_decree_docx import render_bundle_docx
+        from .render_decree_docx import draw_pictures, render_bundle_docx
 
-        outputs["docx"] = render_bundle_docx(text)
+        outputs["docx"] = render_bundle_docx(text, pictures_of or draw_pictures)
     return outputs

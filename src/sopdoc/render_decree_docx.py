@@ -4,6 +4,8 @@ office can open, review and print. The decree's text is the same DecreeText the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -17,7 +19,8 @@ from .diagram import page_dot, render_formats
 from .docxutil import (
     add_field, cell_grid, emu, fixed_layout, save_reproducibly, set_font, set_run, table_borders,
 )
-from .layout import PAPER, plan_layout
+from .layout import PAPER, LayoutPlan, plan_layout
+from .model import Sop
 from .render_docx import LampiranWriter, set_core_properties, setup_styles
 from .render_html import office_address
 from .textmetrics import FONT_FAMILY, mm
@@ -149,8 +152,14 @@ class DecreeWriter:
                     run.font.underline = True
 
 
-def render_bundle_docx(text: DecreeText) -> bytes:
-    """The decree, then every lampiran as a landscape section with its own page numbers."""
+def draw_pictures(sop: Sop, plan: LayoutPlan) -> dict[int, bytes]:
+    return {page.number: render_formats(page_dot(plan, page), ("png",))["png"] for page in plan.pages}
+
+
+def render_bundle_docx(text: DecreeText,
+                       pictures_of: Callable[[Sop, LayoutPlan], dict[int, bytes]] = draw_pictures) -> bytes:
+    """The decree, then every lampiran as a landscape section with its own page numbers.
+    `pictures_of` gives an SOP's flowchart PNGs by page (drawn again unless a store has them)."""
     doc = Document()
     first = text.members[0] if text.members else None
     if first is not None:
@@ -159,7 +168,7 @@ def render_bundle_docx(text: DecreeText) -> bytes:
     DecreeWriter(doc, text).write(doc.sections[0])
     for sop in text.members:
         plan = plan_layout(sop)
-        pictures = {page.number: render_formats(page_dot(plan, page), ("png",))["png"] for page in plan.pages}
+        pictures = pictures_of(sop, plan)
         section = doc.add_section(WD_SECTION.NEW_PAGE)
         LampiranWriter(doc, sop, plan, pictures).write(section, "SECTIONPAGES")
     set_core_properties(doc, f"{text.title} Nomor {text.nomor}", text.office.nama,
