@@ -129,6 +129,18 @@ def build_site_project(root: Path, sources: Path | None = None) -> Path:
     return root
 
 
+SCRIPT = "<script>alert(1)</script>"
+
+
+def script_site(root: Path) -> Path:
+    """A built project whose source text, in every field a page shows, contains SCRIPT."""
+    sop = replace_line(BASE_SOP, 2, f'nama: "Layanan {SCRIPT}"')
+    sop = sop.replace("  - uraian: Mengajukan permohonan", f'  - uraian: "Mengajukan {SCRIPT}"')
+    sop += f'kategori: ["{SCRIPT}"]\nringkasan: "Ringkasan {SCRIPT}"\nunit: "Seksi {SCRIPT}"\n'
+    office_tree(root, sop=sop, instansi=BASE_INSTANSI.replace("nama: Kecamatan Uji", f'nama: "Kecamatan {SCRIPT}"'))
+    return build_site_project(root, sources=root / "sop_sources")
+
+
 @pytest.fixture(scope="session")
 def corpus_site(tmp_path_factory) -> Path:
     """The corpus built once per run, site included: the project root."""

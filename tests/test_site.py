@@ -15,7 +15,7 @@ import markdown
 import pytest
 from click.testing import CliRunner
 
-from conftest import BASE_INSTANSI, BASE_SOP, CORPUS, PASSWORD, build_site_project, office_tree, replace_line
+from conftest import BASE_SOP, CORPUS, PASSWORD, build_site_project, office_tree, replace_line, script_site
 from sopdoc.build import public_url
 from sopdoc.cli import cli
 from sopdoc.loader import load_project
@@ -233,12 +233,7 @@ def test_sources_without_mkdocs_yml_build_documents_only(run, tmp_path):
 
 
 def test_script_in_a_source_reaches_the_page_as_text(tmp_path):
-    script = "<script>alert(1)</script>"
-    sop = replace_line(BASE_SOP, 2, f'nama: "Layanan {script}"')
-    sop = sop.replace("  - uraian: Mengajukan permohonan", f'  - uraian: "Mengajukan {script}"')
-    sop += f'kategori: ["{script}"]\nringkasan: "Ringkasan {script}"\nunit: "Seksi {script}"\n'
-    office_tree(tmp_path, sop=sop, instansi=BASE_INSTANSI.replace("nama: Kecamatan Uji", f'nama: "Kecamatan {script}"'))
-    root = build_site_project(tmp_path, sources=tmp_path / "sop_sources")
+    root = script_site(tmp_path)
     for page in sorted((root / "site").rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         assert "<script>alert" not in text, page

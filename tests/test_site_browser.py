@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import BASE_INSTANSI, BASE_SOP, build_site_project, office_tree, replace_line
+from conftest import SCRIPT, script_site
 from sopdoc.serve import SiteServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -20,7 +20,6 @@ AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 E_KTP = "kecamatan-jumapolo/layanan-e-ktp/"
-SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="session")
@@ -114,10 +113,12 @@ def test_search_for_ktp_leads_to_the_e_ktp_page_and_its_pdf(visit):
 
 
 def test_search_finds_words_of_the_requirements_and_steps(visit):
-    page = visit(viewport={"width": 1280, "height": 900}).open()
+    visitor = visit(viewport={"width": 1280, "height": 900})
     for words, expected in (("pengantar lurah", E_KTP), ("Operator SIAK", E_KTP),
                             ("dispensasi", "kecamatan-jumapolo/rekomendasi-dispensasi-nikah/")):
-        results = search(page, words)
+        # A fresh page per query: on the same page the previous query's results are still listed
+        # while the next one runs, and would be read instead.
+        results = search(visitor.open(), words)
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         assert any(expected in href for href in hrefs), (words, hrefs)
 
@@ -155,12 +156,7 @@ def test_axe_finds_no_serious_or_critical_violation(visit, path, width):
 
 
 def test_script_in_a_source_is_shown_as_text_and_never_runs(browser, tmp_path):
-    sop = replace_line(BASE_SOP, 2, f'nama: "Layanan {SCRIPT}"')
-    sop = sop.replace("  - uraian: Mengajukan permohonan", f'  - uraian: "Mengajukan {SCRIPT}"')
-    sop += f'kategori: ["{SCRIPT}"]\nringkasan: "Ringkasan {SCRIPT}"\n'
-    office_tree(tmp_path, sop=sop,
-                instansi=BASE_INSTANSI.replace("nama: Kecamatan Uji", f'nama: "Kecamatan {SCRIPT}"'))
-    root = build_site_project(tmp_path, sources=tmp_path / "sop_sources")
+    root = script_site(tmp_path)
     server = SiteServer(root / "site", port=0).start()
     try:
         visitor = Visit(browser, server.url, viewport={"width": 1280, "height": 900})

@@ -76,7 +76,8 @@ def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | No
         diagrams = {page.number: render_formats(page_dot(plan, page), pictures) for page in plan.pages} if plan else {}
         if "pdf" in formats:
             from .bundle import source_attachments
-            from .pdf import PdfOptions, epoch_of, write_pdf
+            from .pdf import PdfOptions, write_pdf
+            from .reproducible import epoch_of
             from .render_html import render_lampiran_html
 
             html = render_lampiran_html(sop, plan, {n: pair["svg"] for n, pair in diagrams.items()})

@@ -14,8 +14,9 @@ from pypdf import PdfReader, PdfWriter
 from .decree import DecreeText, decree_text
 from .layout import PAPER
 from .model import Decree, Office, Sop
-from .pdf import PdfOptions, SourceAttachment, epoch_of, write_pdf
+from .pdf import PdfOptions, SourceAttachment, write_pdf
 from .render_html import render_decree_html
+from .reproducible import epoch_of
 
 
 def decree_slug(decree: Decree) -> str:
@@ -54,16 +55,16 @@ def append_lampiran(decree: bytes, text: DecreeText, lampiran_pdfs: list[bytes])
 
 def render_bundle(decree: Decree, office: Office, members: tuple[Sop, ...], formats: tuple[str, ...],
                   lampiran_paths: dict[str, Path], public_url: str | None,
-                  pictures_of: Callable | None = None) -> dict[str, bytes]:
+                  pictures_of: Callable) -> dict[str, bytes]:
     """{format: bytes} of the whole Keputusan; `lampiran_paths` maps an SOP slug to its built PDF;
-    `pictures_of(sop, plan)` gives the members' flowchart PNGs for the DOCX (default: draw them)."""
+    `pictures_of(sop, plan)` gives the members' flowchart PNGs for the DOCX."""
     text = decree_text(decree, office, members)
     outputs: dict[str, bytes] = {}
     if "pdf" in formats:
         pdfs = [lampiran_paths[sop.slug].read_bytes() for sop in members]
         outputs["pdf"] = append_lampiran(decree_pdf(text, public_url), text, pdfs)
     if "docx" in formats:
-        from .render_decree_docx import draw_pictures, render_bundle_docx
+        from .render_decree_docx import render_bundle_docx
 
-        outputs["docx"] = render_bundle_docx(text, pictures_of or draw_pictures)
+        outputs["docx"] = render_bundle_docx(text, pictures_of)
     return outputs

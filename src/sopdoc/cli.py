@@ -227,8 +227,8 @@ def serve(paths, out, jobs, port) -> None:
     setiap kali sumber atau mkdocs.yml berubah. Hentikan dengan Ctrl+C.
     """
     from .build import FORMATS
-    from .serve import SiteServer, source_snapshot
-    from .siteconfig import covers_whole_tree, find_site_config
+    from .serve import SiteServer, source_snapshot, wait_for_change
+    from .siteconfig import covers_whole_tree, find_site_config, site_dir_of
 
     sources = _existing(paths)
     config = find_site_config(sources)
@@ -246,7 +246,7 @@ def serve(paths, out, jobs, port) -> None:
             click.echo(f"sopdoc: {exc}", err=True)
 
     rebuild()
-    site_dir = config.parent / "site"
+    site_dir = site_dir_of(config)
     if not (site_dir / "index.html").is_file():
         raise UserError("situs belum pernah berhasil dibangun; perbaiki masalah di atas lalu jalankan lagi")
     try:
@@ -257,17 +257,7 @@ def serve(paths, out, jobs, port) -> None:
     snapshot = source_snapshot(watched)
     try:
         while True:
-            time.sleep(0.5)
-            current = source_snapshot(watched)
-            if current == snapshot:
-                continue
-            while True:  # an editor may save in several writes: wait until the files settle
-                time.sleep(0.3)
-                settled = source_snapshot(watched)
-                if settled == current:
-                    break
-                current = settled
-            snapshot = current
+            snapshot = wait_for_change(watched, snapshot)
             click.echo("sumber berubah; membangun ulang")
             rebuild()
     except KeyboardInterrupt:

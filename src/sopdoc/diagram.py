@@ -130,6 +130,12 @@ _SVG_SIZE = re.compile(rb'<svg width="[0-9.]+pt" height="[0-9.]+pt"\s+viewBox="0
 _SVG_SCALE = re.compile(rb'(<g id="graph0" class="graph" transform=)"scale\([0-9.]+ [0-9.]+\)')
 
 
+def svg_size_pt(svg: bytes) -> tuple[float, float] | None:
+    """The drawing's size in points, from the viewBox (which Graphviz never scales)."""
+    found = _SVG_SIZE.search(svg[:2000])
+    return (float(found.group(1)), float(found.group(2))) if found else None
+
+
 def _unscale_svg(svg: bytes) -> bytes:
     """Graphviz scales the SVG by the PNG's dpi when both come from one run (and only the
     drawing, not the viewBox): give it back its size in points, at scale 1."""

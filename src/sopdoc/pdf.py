@@ -7,11 +7,9 @@ public address: `sopdoc sign` takes both from there instead of guessing.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import functools
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,6 +19,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from .render_html import TEMPLATES
+from .reproducible import source_date_epoch
 
 PDF_VARIANT = "pdf/a-3b"
 # Document information keys (WeasyPrint keeps only letters and digits of custom keys)
@@ -52,10 +51,6 @@ def _font_config() -> FontConfiguration:
     """One font configuration per process: building it costs a tenth of a render. (No shared
     image cache: keyed by data URI it would grow with every SOP a worker renders.)"""
     return FontConfiguration()
-
-
-def epoch_of(day: _dt.date) -> int:
-    return calendar.timegm(day.timetuple())
 
 
 @dataclass(frozen=True)
@@ -108,16 +103,9 @@ def write_document(document, options: PdfOptions) -> bytes:
     attachments = [Attachment(file_obj=io.BytesIO(item.data), name=item.name, description=item.description,
                               created=stamp, modified=stamp, relationship="Source")
                    for item in options.attachments]
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(options.epoch)  # read by fontTools when it subsets fonts
-    try:
+    with source_date_epoch(options.epoch):  # read by fontTools when it subsets fonts
         return document.write_pdf(pdf_identifier=b"sopdoc", pdf_variant=PDF_VARIANT, attachments=attachments,
                                   custom_metadata=True)
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def write_pdf(html: str, options: PdfOptions) -> bytes:

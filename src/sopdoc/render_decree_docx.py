@@ -156,10 +156,9 @@ def draw_pictures(sop: Sop, plan: LayoutPlan) -> dict[int, bytes]:
     return {page.number: render_formats(page_dot(plan, page), ("png",))["png"] for page in plan.pages}
 
 
-def render_bundle_docx(text: DecreeText,
-                       pictures_of: Callable[[Sop, LayoutPlan], dict[int, bytes]] = draw_pictures) -> bytes:
+def render_bundle_docx(text: DecreeText, pictures_of: Callable[[Sop, LayoutPlan], dict[int, bytes]]) -> bytes:
     """The decree, then every lampiran as a landscape section with its own page numbers.
-    `pictures_of` gives an SOP's flowchart PNGs by page (drawn again unless a store has them)."""
+    `pictures_of` gives an SOP's flowchart PNGs by page (`draw_pictures`, or kept ones)."""
     doc = Document()
     first = text.members[0] if text.members else None
     if first is not None:

@@ -1,13 +1,14 @@
 """`sopdoc serve`: the built site on 127.0.0.1, and a cheap way to notice that a source changed.
 
-The CLI drives the loop (build, serve, watch, rebuild); this module only serves files and compares
-snapshots of the sources, so it neither prints nor decides.
+The CLI drives the loop (build, serve, watch, rebuild); this module only serves files and waits
+for the sources to change, so it neither prints nor decides.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -59,3 +60,18 @@ def source_snapshot(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
                 continue
             entries.append((str(file), stat.st_mtime_ns, stat.st_size))
     return tuple(entries)
+
+
+def wait_for_change(paths: list[Path], previous: tuple, poll: float = 0.5, settle: float = 0.3) -> tuple:
+    """Block until the files under `paths` differ from `previous` and then stop changing (an
+    editor may save in several writes); returns the new snapshot."""
+    current = previous
+    while current == previous:
+        time.sleep(poll)
+        current = source_snapshot(paths)
+    while True:
+        time.sleep(settle)
+        settled = source_snapshot(paths)
+        if settled == current:
+            return settled
+        current = settled

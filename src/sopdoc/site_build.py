@@ -21,6 +21,8 @@ import yaml
 from .errors import SopdocError
 from .fileio import write_atomic
 from .model import Project
+from .reproducible import epoch_of, source_date_epoch
+from .siteconfig import site_dir_of
 from .site_pages import navigation, site_pages
 
 DOCS_FOLDER = "situs"
@@ -127,21 +129,8 @@ def _quiet_mkdocs_log():
         logger.propagate, logger.level = saved
 
 
-@contextlib.contextmanager
-def _build_date(date: _dt.date):
-    """MkDocs stamps sitemap.xml with the build time; the newest SOP date keeps rebuilds identical."""
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(_dt.datetime.combine(date, _dt.time(), _dt.timezone.utc).timestamp()))
-    try:
-        yield
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
-
-
 def newest_date(project: Project) -> _dt.date:
+    """The site's date (MkDocs stamps sitemap.xml with it): the newest SOP or decree date."""
     dates = [sop.tanggal_revisi or sop.tanggal_efektif for sop in project.sops]
     dates += [decree.tanggal for entry in project.offices for decree in entry.office.keputusan]
     return max(dates, default=_dt.date(2000, 1, 1))
@@ -149,12 +138,12 @@ def newest_date(project: Project) -> _dt.date:
 
 def build_site(project: Project, out: Path, project_config: Path) -> SiteResult:
     """Write the docs tree from `project` and the documents under `out`, then build the site
-    into the folder beside mkdocs.yml named by its site_dir (default site/)."""
+    into site/ beside mkdocs.yml."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    site_dir = project_config.parent / "site"
+    site_dir = site_dir_of(project_config)
     tree = site_pages(project, out, site_name_of(project_config))
     sync_tree(out / DOCS_FOLDER, tree.files)
     sync_tree(out / THEME_FOLDER, {p.name: p.read_bytes() for p in sorted(THEME_OVERRIDES.iterdir())})
@@ -162,7 +151,7 @@ def build_site(project: Project, out: Path, project_config: Path) -> SiteResult:
 
     staging = site_dir.with_name(f".{site_dir.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
-    with _quiet_mkdocs_log() as log, _build_date(newest_date(project)):
+    with _quiet_mkdocs_log() as log, source_date_epoch(epoch_of(newest_date(project))):
         try:
             config = load_config(str(config_path), site_dir=str(staging), strict=True)
             mkdocs_build(config)

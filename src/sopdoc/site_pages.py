@@ -20,8 +20,9 @@ from markupsafe import Markup, escape
 
 from .bundle import decree_slug
 from .decree import decrees_with_members
+from .diagram import svg_size_pt
 from .indonesian import format_date
-from .model import Office, Project, Sop, Step
+from .model import Decree, Office, Project, Sop, Step
 from .render_html import GRID, office_address
 from .site_downloads import Downloads, downloads_for
 
@@ -32,7 +33,6 @@ NO_UNIT = "Layanan lainnya"
 
 # Python-Markdown's backslash escapes, less `>`: "\&gt;" would keep its backslash.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
-_SVG_SIZE = re.compile(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
 def markdown_text(value: object) -> Markup:
@@ -58,10 +58,8 @@ def front_matter(values: dict) -> str:
 
 
 def _svg_size_px(svg: bytes) -> tuple[int, int] | None:
-    found = _SVG_SIZE.search(svg[:2000])
-    if not found:
-        return None
-    return tuple(round(float(value) * 4 / 3) for value in found.groups())  # type: ignore[return-value]
+    size = svg_size_pt(svg)
+    return (round(size[0] * 4 / 3), round(size[1] * 4 / 3)) if size else None  # CSS: 96 px = 72 pt
 
 
 def _branches(step: Step) -> str | None:
@@ -112,14 +110,13 @@ def _by_unit(sops: Iterable[Sop]) -> list[tuple[str, list[Sop]]]:
     return [(unit, sorted(members, key=lambda s: s.nama.casefold())) for unit, members in ordered]
 
 
-def office_page(office: Office, sops: tuple[Sop, ...], decree_downloads: dict[str, Downloads]) -> str:
-    decrees = [(decree, decree_downloads[decree_slug(decree)].files, members)
-               for decree, _, members in decrees_with_members(list(sops))]
+def office_page(office: Office, sops: tuple[Sop, ...],
+                decrees: list[tuple[Decree, Downloads, tuple[Sop, ...]]]) -> str:
     meta = {"title": str(escape(office.nama)),
             "description": str(escape(f"Standar Operasional Prosedur pelayanan {office.nama}"))}
     return front_matter(meta) + _ENV.get_template("office.md.j2").render(
         office=office, address=office_address(office), units=_by_unit(sops), count=len(sops),
-        decrees=decrees)
+        decrees=[(decree, downloads.files, members) for decree, downloads, members in decrees])
 
 
 def home_page(project: Project, site_name: str) -> str:
@@ -158,9 +155,9 @@ def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
 
     for entry in project.offices:
         office = entry.office
-        decree_downloads = {slug: publish(office, slug) for slug in
-                            (decree_slug(decree) for decree, _, _ in decrees_with_members(list(entry.sops)))}
-        files[f"{office.slug}/index.md"] = office_page(office, entry.sops, decree_downloads).encode()
+        decrees = [(decree, publish(office, decree_slug(decree)), members)
+                   for decree, _, members in decrees_with_members(list(entry.sops))]
+        files[f"{office.slug}/index.md"] = office_page(office, entry.sops, decrees).encode()
         for sop in entry.sops:
             svg = (out / office.slug / f"{sop.slug}.svg").read_bytes()
             files[f"{office.slug}/{sop.slug}.md"] = sop_page(sop, svg, publish(office, sop.slug)).encode()

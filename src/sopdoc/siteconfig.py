@@ -32,6 +32,6 @@ def site_url_of(config: Path) -> str | None:
     return found.group(1) if found else None
 
 
-def find_site_url(paths: list[Path]) -> str | None:
-    config = find_site_config(paths)
-    return site_url_of(config) if config else None
+def site_dir_of(config: Path) -> Path:
+    """Where the built site goes: site/ beside mkdocs.yml."""
+    return config.parent / "site"
