@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from sopdoc.build import SOURCE_CACHE_FILE, build
-from sopdoc.loader import load_project
-from sopdoc.site_build import build_site
-from sopdoc.synthetic import write_synthetic_tree
+from sopdoc.build.pipeline import SOURCE_CACHE_FILE, build
+from sopdoc.sources.loader import load_project
+from sopdoc.site.mkdocs_build import build_site
+from sopdoc.sources.synthetic import write_synthetic_tree
 
 
 def timed(action):

@@ -14,7 +14,7 @@ from cryptography.x509.oid import NameOID
 from click.testing import CliRunner
 
 from sopdoc.cli import cli
-from sopdoc.loader import load_project
+from sopdoc.sources.loader import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "sop_sources"

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 
 from conftest import BASE_SOP, CORPUS, office_tree, replace_line
 
-import sopdoc.render_docx
-from sopdoc.build import build
+import sopdoc.render.docx.lampiran
+from sopdoc.build.pipeline import build
 from sopdoc.errors import SopdocError
-from sopdoc.loader import load_project
+from sopdoc.sources.loader import load_project
 
 
 def test_build_writes_every_format_and_a_summary_line(run, tmp_path):
@@ -52,7 +52,7 @@ def test_a_failed_render_keeps_the_previous_outputs(tmp_path, monkeypatch):
     def broken(*args):
         raise SopdocError("gagal menulis DOCX")
 
-    monkeypatch.setattr(sopdoc.render_docx, "render_lampiran_docx", broken)
+    monkeypatch.setattr(sopdoc.render.docx.lampiran, "render_lampiran_docx", broken)
     lampiran, keputusan = build([sop], ("pdf", "docx"), out, jobs=1, force=True)
     assert lampiran.error == "gagal menulis DOCX"
     assert keputusan.error == "ada lampiran yang gagal dibangun"
@@ -92,7 +92,7 @@ def test_the_office_logo_is_in_both_documents(run, tmp_path):
 
 
 def test_the_source_cache_gives_the_same_model_and_diagnostics(tmp_path):
-    from sopdoc.build import SOURCE_CACHE_FILE
+    from sopdoc.build.pipeline import SOURCE_CACHE_FILE
 
     sources = tmp_path / "src"
     shutil.copytree(CORPUS, sources)

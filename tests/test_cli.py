@@ -14,7 +14,7 @@ from conftest import BASE_SOP, ROOT, office_tree, replace_line
 
 import sopdoc.cli
 from sopdoc import __version__
-from sopdoc.scaffold import SCHEMA_FILES, schema_text
+from sopdoc.sources.scaffold import SCHEMA_FILES, schema_text
 
 
 def test_version(run):

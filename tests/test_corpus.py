@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import CORPUS
 
 from sopdoc.cli import cli
-from sopdoc.loader import load_project
+from sopdoc.sources.loader import load_project
 from sopdoc.model import Symbol
 
 

@@ -14,11 +14,11 @@ from docx.oxml.ns import qn
 
 from conftest import CORPUS, TEST_ROOTS
 
-from sopdoc.build import build
-from sopdoc.docxutil import twips
-from sopdoc.layout import PAPER, plan_layout
-from sopdoc.loader import load_project
-from sopdoc.textmetrics import UM_PER_INCH
+from sopdoc.build.pipeline import build
+from sopdoc.render.docx.wordml import twips
+from sopdoc.layout.plan import PAPER, plan_layout
+from sopdoc.sources.loader import load_project
+from sopdoc.layout.textmetrics import UM_PER_INCH
 
 CASES = [CORPUS, TEST_ROOTS / "long-flow", TEST_ROOTS / "a4-paper"]
 

@@ -11,12 +11,12 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CORPUS
-from sopdoc.build import build, render_decree
-from sopdoc.decree import decrees_with_members, diktum_ordinal, item_letter, number_words
-from sopdoc.diagram import render
-from sopdoc.layout import plan_layout
-from sopdoc.loader import load_project
-from sopdoc.picture_store import PictureStore
+from sopdoc.build.pipeline import build, render_decree
+from sopdoc.render.content import decrees_with_members, diktum_ordinal, item_letter, number_words
+from sopdoc.render.graphviz import render
+from sopdoc.layout.plan import plan_layout
+from sopdoc.sources.loader import load_project
+from sopdoc.build.pictures import PictureStore
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from conftest import BASE_INSTANSI, CORPUS, TEST_ROOTS
 from test_golden import assert_golden
 
-from sopdoc.diagram import page_dot
+from sopdoc.render.graphviz import page_dot
 from sopdoc.errors import SopdocError
-from sopdoc.layout import CONNECTOR_BAND, PAGE_SAFETY, LayoutError, plan_layout
-from sopdoc.loader import load_project
-from sopdoc.pdf import PdfOptions, RootedURLFetcher, write_pdf
-from sopdoc.swimlane import swimlane_dot
-from sopdoc.synthetic import synthetic_sop
+from sopdoc.layout.plan import CONNECTOR_BAND, PAGE_SAFETY, LayoutError, plan_layout
+from sopdoc.sources.loader import load_project
+from sopdoc.render.pdf.writer import PdfOptions, RootedURLFetcher, write_pdf
+from sopdoc.layout.swimlane import swimlane_dot
+from sopdoc.sources.synthetic import synthetic_sop
 
 
 def _assert_plan_is_sound(sop, plan):

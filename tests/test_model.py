@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import BASE_SOP, office_tree, replace_line
 
-from sopdoc.loader import load_project
+from sopdoc.sources.loader import load_project
 from sopdoc.model import Edge, Symbol
 
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from conftest import BASE_INSTANSI, BASE_SOP, CORPUS
 
-from sopdoc.loader import load_project
+from sopdoc.sources.loader import load_project
 from sopdoc.model import Symbol
-from sopdoc.synthetic import synthetic_sop
+from sopdoc.sources.synthetic import synthetic_sop
 
 SEEDS = [BASE_SOP] + sorted(p.read_text(encoding="utf-8") for p in CORPUS.glob("*/*.yml")
                             if p.name != "instansi.yml")

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from conftest import CORPUS, PASSWORD
-from sopdoc.build import build
-from sopdoc.loader import load_project
+from sopdoc.build.pipeline import build
+from sopdoc.sources.loader import load_project
 
 
 @pytest.fixture(scope="module")

@@ -16,13 +16,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import BASE_SOP, CORPUS, PASSWORD, build_site_project, office_tree, replace_line, script_site
-from sopdoc.build import public_url
+from sopdoc.build.pipeline import public_url
 from sopdoc.cli import cli
-from sopdoc.loader import load_project
-from sopdoc.site_pages import markdown_text, sop_page
-from sopdoc.signing import sign_pdf
-from sopdoc.site_downloads import Downloads, signed_copy_path
-from sopdoc.siteconfig import site_url_of
+from sopdoc.sources.loader import load_project
+from sopdoc.site.pages import markdown_text, sop_page
+from sopdoc.sign.pades import sign_pdf
+from sopdoc.site.downloads import Downloads, signed_copy_path
+from sopdoc.site.config import site_url_of
 
 NO_DOWNLOADS = Downloads(())
 

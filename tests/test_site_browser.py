@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from conftest import SCRIPT, script_site
-from sopdoc.serve import SiteServer
+from sopdoc.site.serve import SiteServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"

@@ -1,3 +1,3 @@
-from .cli import main
+from sopdoc.cli import main
 
 main()

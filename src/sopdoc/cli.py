@@ -14,12 +14,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .diagnostics import Diagnostics, count_line
-from .errors import SopdocError
-from .loader import load_project
-from .model import Project
-from .scaffold import new_sop, schema_text, write_schemas
+from sopdoc import __version__
+from sopdoc.diagnostics import Diagnostics, count_line
+from sopdoc.errors import SopdocError
+from sopdoc.sources.loader import load_project
+from sopdoc.model import Project
+from sopdoc.sources.scaffold import new_sop, schema_text, write_schemas
 
 DEFAULT_OUT = Path("build")
 
@@ -115,7 +115,7 @@ def summary(paths: tuple[Path, ...], strict: bool) -> None:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from sopdoc.build.pipeline import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [fmt for fmt in chosen if fmt not in FORMATS]
@@ -156,9 +156,9 @@ def build(paths, formats, out, jobs, force, no_site, strict) -> None:
 def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, jobs: int | None, force: bool,
                       strict: bool, site: bool) -> bool:
     """Documents, then the site; prints progress and problems. False when anything failed."""
-    from .build import FORMATS, SOURCE_CACHE_FILE, build as build_documents
-    from .decree import decrees_with_members
-    from .siteconfig import covers_whole_tree, find_site_config, site_url_of
+    from sopdoc.build.pipeline import FORMATS, SOURCE_CACHE_FILE, build as build_documents
+    from sopdoc.render.content import decrees_with_members
+    from sopdoc.site.config import covers_whole_tree, find_site_config, site_url_of
 
     started = time.monotonic()
     project, diagnostics = load_project(paths, cache_file=out / SOURCE_CACHE_FILE)
@@ -205,7 +205,7 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
         elif chosen != FORMATS:
             click.echo("situs: dilewati (situs memerlukan semua format: pdf, docx, svg)")
         else:
-            from .site_build import build_site
+            from sopdoc.site.mkdocs_build import build_site
 
             built_site = build_site(project, out, site_config)
             click.echo(f"situs: {built_site.pages} halaman -> {built_site.site_dir}")
@@ -226,9 +226,9 @@ def serve(paths, out, jobs, port) -> None:
     """Bangun dokumen dan situs, sajikan situs di http://127.0.0.1:PORT/, dan bangun ulang
     setiap kali sumber atau mkdocs.yml berubah. Hentikan dengan Ctrl+C.
     """
-    from .build import FORMATS
-    from .serve import SiteServer, source_snapshot, wait_for_change
-    from .siteconfig import covers_whole_tree, find_site_config, site_dir_of
+    from sopdoc.build.pipeline import FORMATS
+    from sopdoc.site.serve import SiteServer, source_snapshot, wait_for_change
+    from sopdoc.site.config import covers_whole_tree, find_site_config, site_dir_of
 
     sources = _existing(paths)
     config = find_site_config(sources)
@@ -336,9 +336,9 @@ def sign(pdf: Path, p12: Path, password_env: str | None, out: Path | None, tsa_u
     """
     import os
 
-    from .fileio import write_atomic
-    from .signing import sign_pdf
-    from .site_downloads import signed_copy_path
+    from sopdoc.fileio import write_atomic
+    from sopdoc.sign.pades import sign_pdf
+    from sopdoc.site.downloads import signed_copy_path
 
     password = None
     if password_env:
@@ -363,7 +363,7 @@ def verify(pdf: Path, trust: Path | None) -> None:
     """
     from cryptography import x509
 
-    from .signing import verify_pdf
+    from sopdoc.sign.pades import verify_pdf
 
     anchors = None
     if trust is not None:

@@ -6,7 +6,7 @@ import functools
 import hashlib
 from pathlib import Path
 
-from . import __version__
+from sopdoc import __version__
 
 PACKAGE = Path(__file__).resolve().parent
 

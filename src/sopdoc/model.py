@@ -11,9 +11,9 @@ import enum
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Location
-from .indonesian import group_nip
-from .waktu import Duration
+from sopdoc.diagnostics import Location
+from sopdoc.indonesian import group_nip
+from sopdoc.waktu import Duration
 
 
 class Symbol(enum.Enum):

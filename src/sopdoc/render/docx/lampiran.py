@@ -1,0 +1,261 @@
+"""The lampiran as DOCX: real Word tables with editable text, drawn from the same layout plan as
+the PDF (column widths, row heights, line breaks, pages), the diagram of each page as a
+print-resolution picture in the merged actor cell of that page's rows.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+
+from sopdoc.render.docx.wordml import (
+    add_field, cant_split, cell_grid, cell_margins, emu, exact_lines, fixed_layout, mark_header_row,
+    restart_page_numbers, save_reproducibly, set_font, set_run, span_cells, table_borders,
+)
+from sopdoc.indonesian import format_date
+from sopdoc.layout.plan import PAD_X, PAD_Y, FlowPage, LayoutPlan
+from sopdoc.model import Sop
+from sopdoc.render.pdf.html import GRID, office_address
+from sopdoc.layout.textmetrics import FONT_FAMILY, mm
+
+# The flowchart table's body text: the plan's line height, exactly (one style, not per paragraph)
+PLAN_LINES_STYLE = "SOPBaris"
+
+
+def setup_styles(doc, plan: LayoutPlan) -> None:
+    """Document-wide styles: the body font for every script, and the flowchart's exact lines."""
+    if PLAN_LINES_STYLE in [style.name for style in doc.styles]:
+        return
+    normal = doc.styles["Normal"]
+    set_font(normal, FONT_FAMILY, plan.body.size_pt)
+    normal.paragraph_format.space_after = 0
+    plan_lines = doc.styles.add_style(PLAN_LINES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    plan_lines.base_style = normal
+    exact_lines(plan_lines, plan.body.size_pt * plan.body.line_height)
+
+
+class LampiranWriter:
+    """Writes one lampiran into the last section of `doc` (its own document, or a bundle)."""
+
+    def __init__(self, doc, sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> None:
+        self.sop, self.plan, self.diagrams = sop, plan, diagrams_png
+        self.doc = doc
+        self.line_pt = plan.body.size_pt * plan.body.line_height
+
+    # -- paragraphs -------------------------------------------------------------------------
+    def _text(self, paragraph, text: str, *, bold: bool = False, size: float | None = None) -> None:
+        set_run(paragraph.add_run(text), size, bold)
+
+    def _lines(self, cell, lines, *, bold=False, align=None, size: float | None = None) -> None:
+        """The plan's wrapped lines as one paragraph with line breaks: Word does not re-wrap them."""
+        paragraph = cell.paragraphs[0]
+        if size:
+            exact_lines(paragraph, size * self.plan.body.line_height)
+        else:
+            paragraph._p.get_or_add_pPr().style = PLAN_LINES_STYLE
+        if align is not None:
+            paragraph.alignment = align
+        for index, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            set_run(run, size, bold)
+            if index < len(lines) - 1:
+                run.add_break()
+
+    def _header(self, cell, header) -> None:
+        self._lines(cell, header.lines, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=header.size_pt)
+        cell.vertical_alignment = 1  # center
+
+    def _tiny_paragraph(self, page_break: bool = False):
+        """A 1 pt paragraph: between tables Word needs one, and it must not take a text line."""
+        paragraph = self.doc.add_paragraph()
+        exact_lines(paragraph, 1)
+        run = paragraph.add_run()
+        set_run(run, 1)
+        if page_break:
+            run.add_break(WD_BREAK.PAGE)
+        return paragraph
+
+    # -- document ---------------------------------------------------------------------------
+    def write(self, section, page_count_field: str = "NUMPAGES") -> None:
+        """Set up `section` (the document's last) for this lampiran and write its pages.
+        In a bundle, `SECTIONPAGES` numbers each lampiran on its own."""
+        setup_styles(self.doc, self.plan)
+        self._setup_section(section, page_count_field)
+        self._identity()
+        for page in self.plan.pages:
+            self._tiny_paragraph(page_break=True)
+            self._flow_page(page)
+
+    def _setup_section(self, section, page_count_field: str) -> None:
+        plan = self.plan
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = emu(plan.page_width), emu(plan.page_height)
+        top, right, bottom, left = plan.margins
+        section.top_margin, section.right_margin = emu(top), emu(right)
+        section.bottom_margin, section.left_margin = emu(bottom), emu(left)
+        section.header_distance, section.footer_distance = emu(mm(7)), emu(mm(7))
+        section.different_first_page_header_footer = True
+        if page_count_field == "SECTIONPAGES":  # in a bundle: own header and footer, numbered from 1
+            for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+                part.is_linked_to_previous = False
+            restart_page_numbers(section)
+        header = section.header.paragraphs[0]
+        self._text(header, f"SOP {self.sop.nomor} — {self.sop.nama}", size=7.5)
+        for footer in (section.footer, section.first_page_footer):
+            paragraph = footer.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            self._text(paragraph, "Halaman ")
+            add_field(paragraph, "PAGE", "1")
+            self._text(paragraph, " dari ")
+            # the cached value is what LibreOffice shows for SECTIONPAGES: the plan knows it
+            add_field(paragraph, page_count_field, str(1 + len(plan.pages)))
+
+    def _table(self, rows: int, widths: list[int], borders: bool = True):
+        table = self.doc.add_table(rows=rows, cols=len(widths))
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        fixed_layout(table, widths, PAD_X, PAD_Y)
+        table_borders(table, 6 if borders else 0)
+        return table
+
+    def _identity(self) -> None:
+        sop, width = self.sop, self.plan.table_width
+        if sop.lampiran is not None:
+            decree = sop.lampiran.decree
+            block = self._table(4, [width - mm(120), mm(20), mm(100)], borders=False)
+            rows = [
+                ("", "", f"LAMPIRAN {sop.lampiran.numeral} KEPUTUSAN {decree.ditetapkan_oleh.jabatan.upper()}"),
+                ("", "NOMOR", f": {decree.nomor}"),
+                ("", "TANGGAL", f": {format_date(decree.tanggal)}"),
+                ("", "TENTANG", f": {decree.tentang.upper()}"),
+            ]
+            for row, texts in zip(cell_grid(block), rows):
+                for cell, text in zip(row, texts):
+                    self._text(cell.paragraphs[0], text, size=8.5)
+            self._tiny_paragraph()
+
+        widths = list(self.plan.identity_widths)
+        table = self._table(6, widths)
+        cells = cell_grid(table)
+        kop = cells[0][0]
+        kop.vertical_alignment = 1  # center
+        lines = [sop.office.pemerintah.upper(), sop.office.nama.upper()]
+        if sop.unit:
+            lines.append(sop.unit.upper())
+        paragraph = kop.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if sop.office.logo is not None:
+            paragraph.add_run().add_picture(str(sop.office.logo), height=emu(mm(22)))
+            paragraph.add_run().add_break()
+        for index, line in enumerate(lines):
+            self._text(paragraph, line, bold=True, size=8.5)
+            if index < len(lines) - 1:
+                paragraph.runs[-1].add_break()
+        for line in office_address(sop.office):
+            extra = kop.add_paragraph()
+            extra.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self._text(extra, line, size=7.5)
+
+        signer = sop.disahkan_oleh
+        values = [
+            ("Nomor SOP", [sop.nomor]),
+            ("Tanggal Pembuatan", [format_date(sop.tanggal_pembuatan) if sop.tanggal_pembuatan else "-"]),
+            ("Tanggal Revisi", [format_date(sop.tanggal_revisi) if sop.tanggal_revisi else "-"]),
+            ("Tanggal Efektif", [format_date(sop.tanggal_efektif)]),
+            ("Disahkan oleh", [signer.jabatan.upper(), "", "", "", signer.nama or "." * 40]
+             + ([signer.pangkat] if signer.pangkat else [])
+             + ([f"NIP. {signer.nip_grouped}"] if signer.nip_grouped else [])),
+            ("Nama SOP", [sop.nama]),
+        ]
+        for row, (label, texts) in zip(cells, values):
+            self._text(row[1].paragraphs[0], label, size=8.5)
+            cell = row[2].paragraphs[0]
+            for index, text in enumerate(texts):
+                self._text(cell, text, size=8.5, bold=label == "Nama SOP" or (label == "Disahkan oleh" and index == 4))
+                if index < len(texts) - 1:
+                    cell.runs[-1].add_break()
+        span_cells(cells, 0, 0, 5, 0, widths)
+
+        grid = cell_grid(self._table(2 * len(GRID), list(self.plan.grid_widths)))
+        for index, pair in enumerate(GRID):
+            for column, (title, attr) in enumerate(pair):
+                self._text(grid[2 * index][column].paragraphs[0], f"{title}:", bold=True)
+                items = getattr(sop, attr)
+                cell = grid[2 * index + 1][column]
+                texts = [f"{n}. {item}" for n, item in enumerate(items, 1)] if len(items) > 1 else list(items) or ["-"]
+                for number, text in enumerate(texts):
+                    paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+                    self._text(paragraph, text)
+
+    def _flow_page(self, page: FlowPage) -> None:
+        plan = self.plan
+        keys = [c.key for c in plan.columns]
+        header_rows = 2 if page.show_header else 0
+        widths = [c.width for c in plan.columns]
+        table = self._table(header_rows + len(page.rows), widths)
+        # python-docx recomputes the whole grid on every cell lookup: take the cells once,
+        # fill them, and merge last
+        grid = cell_grid(table)
+        actor_first = keys.index(plan.actor_columns[0].key)
+        actor_last = keys.index(plan.actor_columns[-1].key)
+        merges = []
+        center = WD_ALIGN_PARAGRAPH.CENTER
+
+        if page.show_header:
+            for row, height in zip(table.rows[:2], plan.header_heights):
+                row.height, row.height_rule = emu(height), WD_ROW_HEIGHT_RULE.EXACTLY
+                mark_header_row(row)
+                cant_split(row)
+            for key in ("no", "uraian", "keterangan"):
+                index = keys.index(key)
+                self._header(grid[0][index], plan.header_cells[key])
+                merges.append(((0, index), (1, index)))
+            for key, first, last in (("pelaksana", actor_first, actor_last),
+                                     ("mutu_baku", actor_last + 1, actor_last + 3)):
+                self._header(grid[0][first], plan.header_cells[key])
+                merges.append(((0, first), (0, last)))
+            for index in range(actor_first, actor_last + 4):
+                self._header(grid[1][index], plan.header_cells[keys[index]])
+
+        for offset, row_plan in enumerate(page.rows):
+            number = header_rows + offset
+            row = table.rows[number]
+            row.height, row.height_rule = emu(row_plan.height), WD_ROW_HEIGHT_RULE.EXACTLY
+            cant_split(row)
+            if row_plan.kind == "total":
+                self._lines(grid[number][0], row_plan.cells["label"], bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+                self._lines(grid[number][actor_last + 2], row_plan.cells["waktu"], bold=True)
+                merges.append(((number, 0), (number, actor_last + 1)))
+                continue
+            for key, lines in row_plan.cells.items():
+                self._lines(grid[number][keys.index(key)], lines, align=center if key == "no" else None)
+
+        diagram = grid[header_rows][actor_first]
+        cell_margins(diagram, 0, 0, 0, 0)
+        picture = diagram.paragraphs[0]
+        # single spacing: LibreOffice crops a picture from the top in an exact-height line
+        picture.paragraph_format.space_before = picture.paragraph_format.space_after = 0
+        picture.add_run().add_picture(io.BytesIO(self.diagrams[page.number]),
+                                      width=emu(plan.diagram_width), height=emu(page.diagram_height))
+        last_diagram_row = header_rows + len(page.diagram_rows) - 1
+        merges.append(((header_rows, actor_first), (last_diagram_row, actor_last)))
+        for (top, left), (bottom, right) in merges:
+            span_cells(grid, top, left, bottom, right, widths)
+        self._tiny_paragraph()
+
+
+def set_core_properties(doc, title: str, author: str, subject: str) -> None:
+    properties = doc.core_properties
+    properties.title, properties.author, properties.subject = title, author, subject
+    properties.language = "id-ID"
+
+
+def render_lampiran_docx(sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> bytes:
+    doc = Document()
+    LampiranWriter(doc, sop, plan, diagrams_png).write(doc.sections[0])
+    set_core_properties(doc, f"{sop.nomor} {sop.nama}", sop.office.nama, "Standar Operasional Prosedur")
+    return save_reproducibly(doc, sop.tanggal_revisi or sop.tanggal_efektif)

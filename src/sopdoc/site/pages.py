@@ -1,0 +1,174 @@
+"""The public site's pages: Markdown for MkDocs Material, from the model and the documents built
+in the same run. Nothing here writes; `site_pages` returns the whole docs tree as data.
+
+Source text reaches a page only through escaping: Jinja's autoescape inside raw HTML blocks, and
+the `md` filter (Markdown escapes, then HTML escapes) in Markdown text. MkDocs renders page titles
+and tags without escaping, so a clerk's `<script>` must already be `&lt;script&gt;` in the Markdown,
+and every page with source text in its title states the title in its front matter (see sop_page).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from sopdoc.render.pdf.keputusan import decree_slug
+from sopdoc.render.content import decrees_with_members
+from sopdoc.render.graphviz import svg_size_pt
+from sopdoc.indonesian import format_date
+from sopdoc.model import Decree, Office, Project, Sop, Step
+from sopdoc.render.pdf.html import GRID, office_address
+from sopdoc.site.downloads import Downloads, downloads_for
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STYLESHEET = "assets/sopdoc.css"  # named in mkdocs.yml (extra_css)
+TAGS_PAGE = "kategori.md"
+NO_UNIT = "Layanan lainnya"
+
+# Python-Markdown's backslash escapes, less `>`: "\&gt;" would keep its backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+
+def markdown_text(value: object) -> Markup:
+    """Source text as literal Markdown inline text: no emphasis, links, headings or raw HTML.
+    Line breaks become spaces, so no line of it can start a list, a code block or a heading."""
+    return Markup(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))))
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["md"] = markdown_text
+    env.filters["tanggal"] = format_date
+    return env
+
+
+_ENV = _environment()
+
+
+def front_matter(values: dict) -> str:
+    """YAML front matter; every value is already HTML-escaped (MkDocs prints these raw)."""
+    return "---\n" + yaml.safe_dump(values, allow_unicode=True, sort_keys=True, width=1000) + "---\n"
+
+
+def _svg_size_px(svg: bytes) -> tuple[int, int] | None:
+    size = svg_size_pt(svg)
+    return (round(size[0] * 4 / 3), round(size[1] * 4 / 3)) if size else None  # CSS: 96 px = 72 pt
+
+
+def _branches(step: Step) -> str | None:
+    """A decision's arrows in words, for the steps table (the diagram alone is not accessible)."""
+    if not step.is_decision:
+        return None
+    parts = []
+    for edge in step.edges:
+        where = "selesai" if edge.ends else f"ke langkah {edge.target}"
+        parts.append(f"{edge.label or 'Lanjut'}: {where}")
+    return "; ".join(parts)
+
+
+def sop_page(sop: Sop, svg: bytes, downloads: Downloads) -> str:
+    office = sop.office
+    description = sop.ringkasan or f"Standar Operasional Prosedur {sop.nama} di {office.nama}"
+    # Titles are given, not left to the h1: the tags plugin lists pages before they are rendered,
+    # and Material prints an h1-derived title through `striptags`, which undoes the escaping.
+    meta = {"title": str(escape(sop.nama)), "description": str(escape(description))}
+    if sop.kategori:
+        meta["tags"] = [str(escape(tag)) for tag in sop.kategori]
+    identity = [
+        ("Instansi", [office.nama]),
+        ("Unit", [sop.unit] if sop.unit else []),
+        ("Nomor SOP", [sop.nomor]),
+        ("Tanggal pembuatan", [format_date(sop.tanggal_pembuatan)] if sop.tanggal_pembuatan else []),
+        ("Tanggal revisi", [format_date(sop.tanggal_revisi)] if sop.tanggal_revisi else []),
+        ("Tanggal efektif", [format_date(sop.tanggal_efektif)]),
+        ("Disahkan oleh", [part for part in (sop.disahkan_oleh.jabatan, sop.disahkan_oleh.nama) if part]),
+    ]
+    if sop.lampiran is not None:
+        decree = sop.lampiran.decree
+        identity.append(("Lampiran", [f"Lampiran {sop.lampiran.numeral} Keputusan {decree.ditetapkan_oleh.jabatan} "
+                                      f"Nomor {decree.nomor} tanggal {format_date(decree.tanggal)} "
+                                      f"tentang {decree.tentang}"]))
+    sections = [(title, getattr(sop, attr)) for pair in GRID for title, attr in pair if getattr(sop, attr)]
+    return front_matter(meta) + _ENV.get_template("sop.md.j2").render(
+        sop=sop, office=office, identity=identity, sections=sections,
+        svg_size=_svg_size_px(svg), branches={step.number: _branches(step) for step in sop.steps},
+        downloads=downloads.files)
+
+
+def _by_unit(sops: Iterable[Sop]) -> list[tuple[str, list[Sop]]]:
+    units: dict[str, list[Sop]] = {}
+    for sop in sops:
+        units.setdefault(sop.unit or NO_UNIT, []).append(sop)
+    ordered = sorted(units.items(), key=lambda item: (item[0] == NO_UNIT, item[0].casefold()))
+    return [(unit, sorted(members, key=lambda s: s.nama.casefold())) for unit, members in ordered]
+
+
+def office_page(office: Office, sops: tuple[Sop, ...],
+                decrees: list[tuple[Decree, Downloads, tuple[Sop, ...]]]) -> str:
+    meta = {"title": str(escape(office.nama)),
+            "description": str(escape(f"Standar Operasional Prosedur pelayanan {office.nama}"))}
+    return front_matter(meta) + _ENV.get_template("office.md.j2").render(
+        office=office, address=office_address(office), units=_by_unit(sops), count=len(sops),
+        decrees=[(decree, downloads.files, members) for decree, downloads, members in decrees])
+
+
+def home_page(project: Project, site_name: str) -> str:
+    offices = sorted(project.offices, key=lambda entry: entry.office.nama.casefold())
+    has_tags = any(sop.kategori for sop in project.sops)
+    return _ENV.get_template("index.md.j2").render(site_name=site_name, offices=offices, has_tags=has_tags,
+                                                   total=len(project.sops))
+
+
+def tags_page() -> str:
+    return _ENV.get_template("kategori.md.j2").render()
+
+
+@dataclass(frozen=True)
+class SiteTree:
+    files: dict[str, bytes | Path]  # relative path -> page text, or a document to publish as is
+    stale_signatures: tuple[Path, ...]  # signed copies of older builds, published unsigned instead
+
+
+def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
+    """The docs tree of the whole site, from the model and the documents built under `out`."""
+    files: dict[str, bytes | Path] = {
+        "index.md": home_page(project, site_name).encode(),
+        TAGS_PAGE: tags_page().encode(),
+        STYLESHEET: (TEMPLATES / "sopdoc.css").read_bytes(),
+    }
+    stale: list[Path] = []
+
+    def publish(office: Office, stem: str) -> Downloads:
+        downloads = downloads_for(out / office.slug, stem)
+        for download in downloads.files:
+            files[f"{office.slug}/{download.name}"] = download.source
+        if downloads.stale_signature:
+            stale.append(downloads.stale_signature)
+        return downloads
+
+    for entry in project.offices:
+        office = entry.office
+        decrees = [(decree, publish(office, decree_slug(decree)), members)
+                   for decree, _, members in decrees_with_members(list(entry.sops))]
+        files[f"{office.slug}/index.md"] = office_page(office, entry.sops, decrees).encode()
+        for sop in entry.sops:
+            svg = (out / office.slug / f"{sop.slug}.svg").read_bytes()
+            files[f"{office.slug}/{sop.slug}.md"] = sop_page(sop, svg, publish(office, sop.slug)).encode()
+            files[f"{office.slug}/{sop.slug}.svg"] = svg
+    return SiteTree(files, tuple(stale))
+
+
+def navigation(project: Project) -> list[dict[str, str]]:
+    """Home, one entry per office, the tag index. SOP pages stay out of the menu: a thousand of
+    them in every page's sidebar would make each page weigh what the whole site does."""
+    offices = sorted(project.offices, key=lambda entry: entry.office.nama.casefold())
+    return ([{"Beranda": "index.md"}]
+            + [{str(escape(entry.office.nama)): f"{entry.office.slug}/index.md"} for entry in offices]
+            + [{"Kategori": TAGS_PAGE}])
