@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from sopdoc.build.pipeline import SOURCE_CACHE_FILE, build
+from sopdoc.build.outputs import SOURCE_CACHE_FILE
+from sopdoc.build.pipeline import build
 from sopdoc.sources.loader import load_project
 from sopdoc.site.mkdocs_build import build_site
 from sopdoc.sources.synthetic import write_synthetic_tree
@@ -46,7 +47,7 @@ def main() -> None:
         load_time, (project, diagnostics) = timed(lambda: load_project([sources]))
         assert not [d for d in diagnostics if d.is_error], "synthetic sources must be valid"
         sops = list(project.sops)
-        steps = sum(len(s.steps) for s in sops)
+        steps = sum(len(s.langkah) for s in sops)
         print(f"{len(sops)} SOP, {steps} langkah, {args.jobs} proses; load+check {load_time:.2f} s "
               f"({1000 * load_time / len(sops):.1f} ms/SOP)")
         per_format = {}

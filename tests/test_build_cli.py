@@ -69,7 +69,7 @@ def test_swimlane_svg_has_lane_titles_and_numbered_steps(tmp_path):
     (result,) = build(list(project.sops), ("svg",), tmp_path / "out", jobs=1)
     tree = ET.parse(result.written[0])
     texts = [t.text for t in tree.iter("{http://www.w3.org/2000/svg}text")]
-    for actor in project.sops[0].actors:
+    for actor in project.sops[0].pelaksana:
         assert actor.title.split()[0] in " ".join(texts)
     assert [str(n) for n in range(1, 8)] == [t for t in texts if t.isdigit()]
 
@@ -92,7 +92,7 @@ def test_the_office_logo_is_in_both_documents(run, tmp_path):
 
 
 def test_the_source_cache_gives_the_same_model_and_diagnostics(tmp_path):
-    from sopdoc.build.pipeline import SOURCE_CACHE_FILE
+    from sopdoc.build.outputs import SOURCE_CACHE_FILE
 
     sources = tmp_path / "src"
     shutil.copytree(CORPUS, sources)

@@ -34,12 +34,12 @@ def test_corpus_models_the_documented_decisions():
     project, _ = load_project([CORPUS])
     by_office = {entry.office.slug: entry.sops for entry in project.offices}
     (jenawi,) = by_office["kecamatan-jenawi"]
-    classify = jenawi.steps[2]
+    classify = jenawi.langkah[2]
     assert classify.symbol is Symbol.DECISION
     assert [(edge.label, edge.target) for edge in classify.edges] == [("Ya", 7), ("Tidak", 4)]
-    assert jenawi.lampiran.numeral == "VIII"
+    assert jenawi.lampiran.nomor == "VIII"
     assert jenawi.disahkan_oleh.nip_grouped == "19790709 199810 1 002"
-    numerals = sorted((sop.nomor, sop.lampiran.numeral) for sop in by_office["kecamatan-jumapolo"])
+    numerals = sorted((sop.nomor, sop.lampiran.nomor) for sop in by_office["kecamatan-jumapolo"])
     assert [numeral for _, numeral in numerals] == ["I", "II", "III", "IV", "V", "VI"]
 
 

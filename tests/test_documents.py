@@ -76,7 +76,7 @@ def test_every_symbol_sits_in_its_actor_column_and_row_on_its_page(built):
     _, entries = built
     tolerance = 1.5  # pt
     for sop, plan, pdf_path, _ in entries:
-        steps = {step.number: step for step in sop.steps}
+        steps = {step.number: step for step in sop.langkah}
         with pdfplumber.open(pdf_path) as pdf:
             flow_pages = pdf.pages[len(pdf.pages) - len(plan.pages):]
             for pdf_page, planned in zip(flow_pages, plan.pages):
@@ -100,7 +100,7 @@ def test_every_symbol_sits_in_its_actor_column_and_row_on_its_page(built):
                     if node.id.startswith("e"):  # an end beside its decision: same row, next column
                         continue
                     step, row = steps[node.step], rows[node.step]
-                    column = plan.column(f"actor:{step.actor.key}")
+                    column = plan.column(f"actor:{step.pelaksana.key}")
                     assert column.x <= left - plan.margins[3] + x0 and left - plan.margins[3] + x1 <= column.x + column.width
                     assert row.y <= y0 and y1 <= row.y + row.height
                     number = next(w for w in words if w["text"] == f"{step.number}." and w["x0"] < pt(left))
@@ -111,7 +111,7 @@ def test_every_symbol_sits_in_its_actor_column_and_row_on_its_page(built):
 def test_long_flow_paginates_with_matched_connector_pairs(built):
     _, entries = built
     sop, plan, pdf_path, _ = next(e for e in entries if e[0].slug == "alur-panjang")
-    assert len(sop.steps) == 30 and len(sop.actors) == 6
+    assert len(sop.langkah) == 30 and len(sop.pelaksana) == 6
     assert len(plan.pages) >= 3
     connectors: dict[str, list[tuple[int, str]]] = {}
     for page in plan.pages:
@@ -135,7 +135,7 @@ def test_text_is_printed_literally_everywhere(built):
     _, entries = built
     sop, plan, pdf_path, docx_path = next(e for e in entries if e[0].slug == "alur-panjang")
     literal = 'Mulai <b>{{ x }}</b> "\\n & selesai'
-    assert sop.steps[0].uraian == literal
+    assert sop.langkah[0].uraian == literal
     with pdfplumber.open(pdf_path) as pdf:
         assert literal in "".join(page.extract_text() for page in pdf.pages)
     document = docx.Document(docx_path)
@@ -177,7 +177,7 @@ def test_libreoffice_opens_every_docx_with_the_same_pages_and_texts(built, tmp_p
         with pdfplumber.open(converted) as lo, pdfplumber.open(pdf_path) as ours:
             assert len(lo.pages) == len(ours.pages), sop.slug
             text = " ".join(" ".join(page.extract_text().split()) for page in lo.pages)
-            for step in sop.steps:
+            for step in sop.langkah:
                 assert " ".join(step.uraian.split()) in text or all(
                     line in text for line in plan.page_of_step(step.number).rows[0].cells.get("uraian", ())), \
                     f"{sop.slug}: step {step.number} text missing after LibreOffice"

@@ -11,8 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CORPUS
-from sopdoc.build.pipeline import build, render_decree
-from sopdoc.render.content import decrees_with_members, diktum_ordinal, item_letter, number_words
+from sopdoc.build.pipeline import build, render_keputusan
+from sopdoc.model import decrees_with_members
+from sopdoc.render.content import diktum_ordinal, item_letter, number_words
 from sopdoc.render.graphviz import render
 from sopdoc.layout.plan import plan_layout
 from sopdoc.sources.loader import load_project
@@ -41,7 +42,7 @@ def test_bundle_pdf_has_the_decree_then_lampiran_i_to_n_in_order(bundle):
     headings = [re.search(r"LAMPIRAN ([IVXLC]+) KEPUTUSAN", text) for text in pages]
     numerals = [m.group(1) for m in headings if m]
     assert numerals == ["I", "II", "III", "IV", "V", "VI"]
-    assert [item.title for item in reader.outline][1:] == [f"Lampiran {s.lampiran.numeral}: {s.nama}" for s in sops]
+    assert [item.title for item in reader.outline][1:] == [f"Lampiran {s.lampiran.nomor}: {s.nama}" for s in sops]
     # numbering per lampiran: each lampiran starts again at "Halaman 1"
     assert sum(1 for text in pages if "Halaman 1 dari" in text) == 1 + len(sops)
 
@@ -100,11 +101,11 @@ def test_the_keputusan_docx_reuses_the_pictures_its_members_drew_for_that_same_m
 
     marker = render('digraph { a [label="penanda", pos="20,20"] }', "png")  # a real PNG, not page 1
     store.save(sop, key, {**drawn, 1: marker})
-    render_decree(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: key})
+    render_keputusan(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: key})
     bundle_docx = (tmp_path / office.slug / "keputusan-sop-2024.docx").read_bytes()
     assert marker in _media(bundle_docx)
 
-    render_decree(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: "lain"})
+    render_keputusan(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: "lain"})
     bundle_docx = (tmp_path / office.slug / "keputusan-sop-2024.docx").read_bytes()
     assert marker not in _media(bundle_docx) and drawn[1] in _media(bundle_docx)
     assert store.load(sop, "lain") == drawn and store.load(sop, key) is None

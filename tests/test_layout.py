@@ -18,7 +18,8 @@ from sopdoc.errors import SopdocError
 from sopdoc.layout.plan import CONNECTOR_BAND, PAGE_SAFETY, LayoutError, plan_layout
 from sopdoc.sources.loader import load_project
 from sopdoc.render.pdf.writer import PdfOptions, RootedURLFetcher, write_pdf
-from sopdoc.layout.swimlane import swimlane_dot
+from sopdoc.layout.swimlane import plan_swimlane
+from sopdoc.render.graphviz import swimlane_dot
 from sopdoc.sources.synthetic import synthetic_sop
 
 
@@ -38,14 +39,14 @@ def _assert_plan_is_sound(sop, plan):
             x0, y0, x1, y1 = node.box
             assert 0 <= x0 < x1 <= plan.diagram_width and 0 <= y0 < y1 <= page.diagram_height
             if node.step is not None and not node.id.startswith("e") and node.shape != "connector":
-                step = sop.steps[node.step - 1]
-                column = plan.column(f"actor:{step.actor.key}")
+                step = sop.langkah[node.step - 1]
+                column = plan.column(f"actor:{step.pelaksana.key}")
                 assert column.x - plan.diagram_x <= x0 and x1 <= column.x - plan.diagram_x + column.width
                 assert rows[node.step].y <= y0 and y1 <= rows[node.step].y + rows[node.step].height
         ids = {node.id for node in page.nodes}
         for arrow in page.arrows:
             assert arrow.source in ids and arrow.target in ids
-    assert placed == [step.number for step in sop.steps]  # every row once, in order
+    assert placed == [step.number for step in sop.langkah]  # every row once, in order
     assert sum(c.width for c in plan.columns) == plan.table_width
 
 
@@ -87,9 +88,9 @@ def test_a_row_taller_than_a_page_is_a_clear_error(tmp_path):
     sop = project.sops[0]
     from dataclasses import replace
 
-    long_step = replace(sop.steps[0], uraian="kata " * 4000)
+    long_step = replace(sop.langkah[0], uraian="kata " * 4000)
     with pytest.raises(LayoutError, match="langkah 1 terlalu panjang untuk satu halaman"):
-        plan_layout(replace(sop, steps=(long_step, *sop.steps[1:])))
+        plan_layout(replace(sop, langkah=(long_step, *sop.langkah[1:])))
 
 
 def test_diagram_dot_is_golden():
@@ -97,7 +98,7 @@ def test_diagram_dot_is_golden():
     sop = next(s for s in project.sops if s.slug == "penanganan-aduan")
     plan = plan_layout(sop)
     assert_golden("penanganan-aduan.page1.dot", page_dot(plan, plan.pages[0]))
-    assert_golden("penanganan-aduan.swimlane.dot", swimlane_dot(sop))
+    assert_golden("penanganan-aduan.swimlane.dot", swimlane_dot(plan_swimlane(sop)))
 
 
 def test_swimlane_titles_are_escaped_for_dot():
@@ -105,11 +106,11 @@ def test_swimlane_titles_are_escaped_for_dot():
     sop = project.sops[0]
     from dataclasses import replace
 
-    from sopdoc.model import Actor
+    from sopdoc.model import Pelaksana
 
-    tricky = Actor("a1", 'Kasi "Pem" \\ <b>')
-    sop = replace(sop, actors=(tricky, *sop.actors[1:]))
-    assert 'label="Kasi \\"Pem\\" \\\\ <b>"' in swimlane_dot(sop)
+    tricky = Pelaksana("a1", 'Kasi "Pem" \\ <b>')
+    sop = replace(sop, pelaksana=(tricky, *sop.pelaksana[1:]))
+    assert 'label="Kasi \\"Pem\\" \\\\ <b>"' in swimlane_dot(plan_swimlane(sop))
 
 
 @pytest.mark.parametrize("url", [

@@ -29,13 +29,13 @@ def step(uraian, actor="petugas", waktu=None, extra=""):
 
 def test_base_sop_symbols_edges_and_total(tmp_path):
     sop = only_sop(office_tree(tmp_path))
-    assert [s.symbol for s in sop.steps] == [Symbol.TERMINATOR, Symbol.DECISION, Symbol.TERMINATOR]
-    assert sop.steps[0].edges == (Edge(2),)
-    assert sop.steps[1].edges == (Edge(3, "Ya"), Edge(1, "Tidak"))
-    assert sop.steps[2].edges == ()
+    assert [s.symbol for s in sop.langkah] == [Symbol.TERMINATOR, Symbol.DECISION, Symbol.TERMINATOR]
+    assert sop.langkah[0].edges == (Edge(2),)
+    assert sop.langkah[1].edges == (Edge(3, "Ya"), Edge(1, "Tidak"))
+    assert sop.langkah[2].edges == ()
     # the loop back to step 1 is ignored: 5 + 10 + 5 minutes
     assert str(sop.total_waktu) == "20 menit"
-    assert sop.lampiran.numeral == "I" and not sop.lampiran.explicit
+    assert sop.lampiran.nomor == "I" and not sop.lampiran.explicit
     assert sop.disahkan_oleh.nip_grouped == "19790709 199810 1 002"
     assert sop.layanan.produk == "Surat"
 
@@ -49,7 +49,7 @@ def test_total_follows_the_longest_branch(tmp_path):
     )
     sop = only_sop(office_tree(tmp_path, sop=sop_text(steps)))
     assert str(sop.total_waktu) == "2 hari kerja 1 jam 15 menit"
-    assert sop.steps[2].symbol is Symbol.PROCESS
+    assert sop.langkah[2].symbol is Symbol.PROCESS
 
 
 def test_selesai_branch_ends_beside_the_decision(tmp_path):
@@ -60,7 +60,7 @@ def test_selesai_branch_ends_beside_the_decision(tmp_path):
         + step("Serahkan", "pemohon", "5 menit")
     )
     sop = only_sop(office_tree(tmp_path, sop=sop_text(steps)))
-    decision = sop.steps[1]
+    decision = sop.langkah[1]
     assert decision.edges == (Edge(None, "Ya"), Edge(3, "Tidak"))
     assert decision.edges[0].ends
     assert str(sop.total_waktu) == "1 jam 20 menit"
@@ -74,8 +74,8 @@ def test_selesai_step_is_an_end_terminator(tmp_path):
         + step("Proses", waktu="1 jam")
     )
     sop = only_sop(office_tree(tmp_path, sop=sop_text(steps)))
-    assert sop.steps[2].symbol is Symbol.TERMINATOR and sop.steps[2].is_end
-    assert sop.steps[3].symbol is Symbol.TERMINATOR
+    assert sop.langkah[2].symbol is Symbol.TERMINATOR and sop.langkah[2].is_end
+    assert sop.langkah[3].symbol is Symbol.TERMINATOR
 
 
 def test_lampiran_numbers_fill_gaps_in_sop_number_order(tmp_path):
@@ -84,7 +84,7 @@ def test_lampiran_numbers_fill_gaps_in_sop_number_order(tmp_path):
     earlier = BASE_SOP.replace("KEC/UJI/1/2024", "KEC/UJI/2/2024")
     sources = office_tree(tmp_path, sop=explicit, a_later=later, z_earlier=earlier)
     project, diagnostics = load_project([sources])
-    numerals = {sop.nomor: sop.lampiran.numeral for sop in project.sops}
+    numerals = {sop.nomor: sop.lampiran.nomor for sop in project.sops}
     assert numerals == {"KEC/UJI/1/2024": "I", "KEC/UJI/2/2024": "II", "KEC/UJI/10/2024": "III"}
 
 

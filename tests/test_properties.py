@@ -95,13 +95,13 @@ def test_generated_valid_sops_load_cleanly(seed):
         project, diagnostics = _check_in(Path(folder), text, instansi)
     assert [d.format() for d in diagnostics if d.is_error] == []
     (sop,) = project.sops
-    assert 4 <= len(sop.steps) <= 30 and 2 <= len(sop.actors) <= 6
-    assert sop.steps[0].symbol in (Symbol.TERMINATOR, Symbol.DECISION)
-    assert sop.steps[-1].is_end
-    for step in sop.steps:
-        assert step.actor in sop.actors
+    assert 4 <= len(sop.langkah) <= 30 and 2 <= len(sop.pelaksana) <= 6
+    assert sop.langkah[0].symbol in (Symbol.TERMINATOR, Symbol.DECISION)
+    assert sop.langkah[-1].is_end
+    for step in sop.langkah:
+        assert step.pelaksana in sop.pelaksana
         for edge in step.edges:
-            assert edge.target is None or 1 <= edge.target <= len(sop.steps)
+            assert edge.target is None or 1 <= edge.target <= len(sop.langkah)
     assert sop.total_waktu.comparable() > 0
 
 

@@ -16,12 +16,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import BASE_SOP, CORPUS, PASSWORD, build_site_project, office_tree, replace_line, script_site
-from sopdoc.build.pipeline import public_url
+from sopdoc.build.outputs import public_url, signed_copy_path
 from sopdoc.cli import cli
 from sopdoc.sources.loader import load_project
 from sopdoc.site.pages import markdown_text, sop_page
 from sopdoc.sign.pades import sign_pdf
-from sopdoc.site.downloads import Downloads, signed_copy_path
+from sopdoc.site.downloads import Downloads
 from sopdoc.site.config import site_url_of
 
 NO_DOWNLOADS = Downloads(())

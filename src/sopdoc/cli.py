@@ -17,6 +17,7 @@ import click
 from sopdoc import __version__
 from sopdoc.diagnostics import Diagnostics, count_line
 from sopdoc.errors import SopdocError
+from sopdoc.build.outputs import FORMAT_NAMES, keputusan_formats
 from sopdoc.sources.loader import load_project
 from sopdoc.model import Project
 from sopdoc.sources.scaffold import new_sop, schema_text, write_schemas
@@ -115,26 +116,29 @@ def summary(paths: tuple[Path, ...], strict: bool) -> None:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from sopdoc.build.pipeline import FORMATS
-
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
-    unknown = [fmt for fmt in chosen if fmt not in FORMATS]
+    unknown = [fmt for fmt in chosen if fmt not in FORMAT_NAMES]
     if unknown or not chosen:
         named = ", ".join(unknown) or repr(value)
         raise click.BadParameter(f"format tidak dikenal: {named}; pilihan: "
-                                 + ", ".join(FORMATS), param_hint="--format")
-    return tuple(fmt for fmt in FORMATS if fmt in chosen)
+                                 + ", ".join(FORMAT_NAMES), param_hint="--format")
+    return tuple(fmt for fmt in FORMAT_NAMES if fmt in chosen)
 
 
-formats_option = click.option("--format", "formats", default=",".join(("pdf", "docx", "svg")), show_default=True,
-                              help="Format keluaran, dipisah koma: pdf, docx, svg.")
+formats_option = click.option("--format", "formats", default=",".join(FORMAT_NAMES), show_default=True,
+                              help=f"Format keluaran, dipisah koma: {', '.join(FORMAT_NAMES)}.")
 out_option = click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
                           help="Folder keluaran.")
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
                            help="Jumlah proses paralel (bawaan: jumlah inti prosesor).")
 
 
-@cli.command()
+@cli.command(help=f"""Periksa sumber, lalu tulis lampiran PDF/DOCX, diagram SVG, keputusan, dan situs publik.
+
+    Keluaran: OUT/<instansi>/<slug>.{', .'.join(FORMAT_NAMES)},
+    OUT/<instansi>/keputusan-<kunci>.{', .'.join(keputusan_formats(FORMAT_NAMES))}, dan situs di site/
+    (di samping mkdocs.yml). SOP yang sumbernya tidak berubah tidak dibangun ulang.
+    """)
 @paths_argument
 @formats_option
 @out_option
@@ -143,12 +147,6 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=N
 @click.option("--no-site", is_flag=True, help="Jangan bangun situs publik (site/).")
 @strict_option
 def build(paths, formats, out, jobs, force, no_site, strict) -> None:
-    """Periksa sumber, lalu tulis lampiran PDF/DOCX, diagram SVG, keputusan, dan situs publik.
-
-    Keluaran: OUT/<instansi>/<slug>.pdf, .docx, .svg, OUT/<instansi>/keputusan-<kunci>.pdf,
-    .docx, dan situs di site/ (di samping mkdocs.yml). SOP yang sumbernya tidak berubah
-    tidak dibangun ulang.
-    """
     if not _build_everything(_existing(paths), _formats(formats), out, jobs, force, strict, site=not no_site):
         sys.exit(1)
 
@@ -156,8 +154,9 @@ def build(paths, formats, out, jobs, force, no_site, strict) -> None:
 def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, jobs: int | None, force: bool,
                       strict: bool, site: bool) -> bool:
     """Documents, then the site; prints progress and problems. False when anything failed."""
-    from sopdoc.build.pipeline import FORMATS, SOURCE_CACHE_FILE, build as build_documents
-    from sopdoc.render.content import decrees_with_members
+    from sopdoc.build.outputs import SOURCE_CACHE_FILE
+    from sopdoc.build.pipeline import build as build_documents
+    from sopdoc.model import decrees_with_members
     from sopdoc.site.config import covers_whole_tree, find_site_config, site_url_of
 
     started = time.monotonic()
@@ -165,7 +164,7 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
     if _report(diagnostics, strict, err=True):
         return False
     sops = list(project.sops)
-    decree_count = len(decrees_with_members(sops)) if {"pdf", "docx"} & set(chosen) else 0
+    decree_count = len(decrees_with_members(sops)) if keputusan_formats(chosen) else 0
     failures = []
     interactive = sys.stdout.isatty()
     site_config = find_site_config(paths)
@@ -202,8 +201,8 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
         elif not covers_whole_tree(paths, site_config):
             click.echo("situs: dilewati (hanya sebagian sumber yang dibangun; situs dibangun dari seluruh "
                        "folder sumber)")
-        elif chosen != FORMATS:
-            click.echo("situs: dilewati (situs memerlukan semua format: pdf, docx, svg)")
+        elif chosen != FORMAT_NAMES:
+            click.echo(f"situs: dilewati (situs memerlukan semua format: {', '.join(FORMAT_NAMES)})")
         else:
             from sopdoc.site.mkdocs_build import build_site
 
@@ -226,7 +225,6 @@ def serve(paths, out, jobs, port) -> None:
     """Bangun dokumen dan situs, sajikan situs di http://127.0.0.1:PORT/, dan bangun ulang
     setiap kali sumber atau mkdocs.yml berubah. Hentikan dengan Ctrl+C.
     """
-    from sopdoc.build.pipeline import FORMATS
     from sopdoc.site.serve import SiteServer, source_snapshot, wait_for_change
     from sopdoc.site.config import covers_whole_tree, find_site_config, site_dir_of
 
@@ -241,7 +239,7 @@ def serve(paths, out, jobs, port) -> None:
 
     def rebuild() -> None:
         try:
-            _build_everything(sources, FORMATS, out, jobs, False, False, site=True)
+            _build_everything(sources, FORMAT_NAMES, out, jobs, False, False, site=True)
         except SopdocError as exc:  # keep serving the last good site
             click.echo(f"sopdoc: {exc}", err=True)
 
@@ -272,9 +270,9 @@ def format_summary(project: Project) -> str:
         office = entry.office
         lines.append(f"{office.nama} ({office.slug}): {len(entry.sops)} SOP")
         for sop in entry.sops:
-            attached = f" [Lampiran {sop.lampiran.numeral}]" if sop.lampiran else ""
+            attached = f" [Lampiran {sop.lampiran.nomor}]" if sop.lampiran else ""
             lines.append(f"  {sop.nomor}  {sop.nama}{attached}")
-            lines.append(f"      {len(sop.steps)} langkah, total waktu {sop.total_waktu}")
+            lines.append(f"      {len(sop.langkah)} langkah, total waktu {sop.total_waktu}")
     lines.append(f"{len(project.offices)} instansi, {len(project.sops)} SOP")
     return "\n".join(lines)
 
@@ -338,7 +336,7 @@ def sign(pdf: Path, p12: Path, password_env: str | None, out: Path | None, tsa_u
 
     from sopdoc.fileio import write_atomic
     from sopdoc.sign.pades import sign_pdf
-    from sopdoc.site.downloads import signed_copy_path
+    from sopdoc.build.outputs import signed_copy_path
 
     password = None
     if password_env:

@@ -7,17 +7,24 @@ reused for a model it was not drawn from. A missing or stale entry only costs a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from sopdoc.build.outputs import PICTURE_FOLDER
 from sopdoc.fileio import write_atomic
 from sopdoc.model import Sop
 
-STORE_FOLDER = ".sopdoc-gambar"
+
+def draw_pictures(plan) -> dict[int, bytes]:
+    """Every flowchart page of `plan` as PNG."""
+    from sopdoc.render.graphviz import page_dot, render_formats
+
+    return {page.number: render_formats(page_dot(plan, page), ("png",))["png"] for page in plan.pages}
 
 
 class PictureStore:
     def __init__(self, out: Path) -> None:
-        self.root = out / STORE_FOLDER
+        self.root = out / PICTURE_FOLDER
 
     def _folder(self, sop: Sop) -> Path:
         return self.root / sop.office.slug / sop.slug
@@ -38,3 +45,16 @@ class PictureStore:
             return {int(page): (folder / f"{page}.png").read_bytes() for page in pages}
         except (OSError, ValueError):
             return None
+
+    def pictures_for(self, keys: dict[str, str]) -> Callable[[Sop, object], dict[int, bytes]]:
+        """`pictures_of(sop, plan)` for a decree's members (slug -> input key): the kept pictures
+        when their key matches, else drawn now and kept."""
+        def pictures_of(sop: Sop, plan) -> dict[int, bytes]:
+            key = keys.get(sop.slug)
+            pictures = self.load(sop, key) if key else None
+            if pictures is None:
+                pictures = draw_pictures(plan)
+                if key:
+                    self.save(sop, key, pictures)
+            return pictures
+        return pictures_of

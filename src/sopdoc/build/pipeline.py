@@ -1,8 +1,9 @@
 """Build the documents of many SOPs: in long-lived worker processes, one per core, skipping
 every SOP whose inputs (its model, logo, templates, sopdoc's own code) have not changed.
 
-Outputs: <out>/<office>/<slug>.pdf, .docx, .svg, each written atomically. Nothing here
-prints; progress is reported through a callback the CLI turns into a bar or plain lines.
+What is written where, and by which renderer, is the registry's (`outputs.py`); each document is
+written atomically. Nothing here prints; progress is reported through a callback the CLI turns
+into a bar or plain lines.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,11 +19,11 @@ from pathlib import Path
 from sopdoc.errors import SopdocError
 from sopdoc.fingerprint import code_fingerprint
 from sopdoc.fileio import write_atomic
-from sopdoc.model import Decree, Office, Sop
-
-FORMATS = ("pdf", "docx", "svg")
-CACHE_FILE = ".sopdoc-build.json"
-SOURCE_CACHE_FILE = ".sopdoc-sources.json"
+from sopdoc.build.outputs import (
+    BUILD_STATE_FILE, FORMAT, KeputusanJob, SopJob, keputusan_formats, keputusan_path, keputusan_stem, sop_path,
+)
+from sopdoc.build.pictures import PictureStore
+from sopdoc.model import Instansi, Keputusan, Sop, decrees_with_members
 
 
 @dataclass(frozen=True)
@@ -49,56 +50,19 @@ def input_key(sop: Sop, formats: tuple[str, ...], site_url: str | None = None) -
     return digest.hexdigest()
 
 
-def public_url(site_url: str | None, office: str, slug: str | None = None) -> str | None:
-    """The page of an SOP (or of an office) on the public site, for the QR code of a signature."""
-    if not site_url:
-        return None
-    return site_url.rstrip("/") + f"/{office}/" + (f"{slug}/" if slug else "")
-
-
-def output_paths(sop: Sop, out: Path, formats: Iterable[str]) -> dict[str, Path]:
-    return {fmt: out / sop.office.slug / f"{sop.slug}.{fmt}" for fmt in formats}
-
-
 def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | None = None,
                key: str | None = None) -> SopResult:
     """Lay out and render one SOP; runs in a worker process. With its input `key`, the DOCX's
     flowchart pictures are kept for the Keputusan that attaches it."""
-    from sopdoc.render.graphviz import page_dot, render_formats
-    from sopdoc.layout.plan import plan_layout
-    from sopdoc.layout.swimlane import render_swimlane_svg
-
     try:
-        paths = output_paths(sop, out, formats)
-        outputs: dict[str, bytes] = {}
-        plan = plan_layout(sop) if {"pdf", "docx"} & set(formats) else None
-        pictures = tuple(fmt for fmt, needed in (("svg", "pdf"), ("png", "docx")) if needed in formats)
-        diagrams = {page.number: render_formats(page_dot(plan, page), pictures) for page in plan.pages} if plan else {}
-        if "pdf" in formats:
-            from sopdoc.render.pdf.keputusan import source_attachments
-            from sopdoc.render.pdf.writer import PdfOptions, write_pdf
-            from sopdoc.reproducible import epoch_of
-            from sopdoc.render.pdf.html import render_lampiran_html
-
-            html = render_lampiran_html(sop, plan, {n: pair["svg"] for n, pair in diagrams.items()})
-            options = PdfOptions((sop.office.folder,), epoch_of(sop.tanggal_revisi or sop.tanggal_efektif),
-                                 attachments=source_attachments(sop.office, (sop,)),
-                                 signature_element="ruang-ttd",
-                                 public_url=public_url(site_url, sop.office.slug, sop.slug))
-            outputs["pdf"] = write_pdf(html, options)
-        if "docx" in formats:
-            from sopdoc.render.docx.lampiran import render_lampiran_docx
-
-            outputs["docx"] = render_lampiran_docx(sop, plan, {n: pair["png"] for n, pair in diagrams.items()})
-        if "svg" in formats:
-            outputs["svg"] = render_swimlane_svg(sop)
+        job = SopJob(sop, formats, site_url)
+        outputs = {fmt: FORMAT[fmt].render_sop(job) for fmt in formats}
+        paths = {fmt: sop_path(out, sop, fmt) for fmt in formats}
         for fmt, data in outputs.items():  # only after every format rendered: all or nothing
             write_atomic(paths[fmt], data)
-        if key and "docx" in formats:
-            from sopdoc.build.pictures import PictureStore
-
-            PictureStore(out).save(sop, key, {n: pair["png"] for n, pair in diagrams.items()})
-        return SopResult(sop.slug, sop.office.slug, tuple(paths[f] for f in formats))
+        if key and "png" in job.picture_kinds:
+            PictureStore(out).save(sop, key, job.pictures_of_kind("png"))
+        return SopResult(sop.slug, sop.office.slug, tuple(paths.values()))
     except SopdocError as exc:
         return SopResult(sop.slug, sop.office.slug, error=str(exc))
 
@@ -109,39 +73,23 @@ def _warm_worker() -> None:
     import docx  # noqa: F401
 
 
-def render_decree(decree: Decree, office: Office, members: tuple[Sop, ...], formats: tuple[str, ...],
-                  out: Path, site_url: str | None = None, member_keys: dict[str, str] | None = None) -> SopResult:
+def render_keputusan(decree: Keputusan, office: Instansi, members: tuple[Sop, ...], formats: tuple[str, ...],
+                     out: Path, site_url: str | None = None, member_keys: dict[str, str] | None = None) -> SopResult:
     """The Keputusan with its lampiran (after the members' own PDFs are built); in a worker.
     `member_keys` (slug -> input key) lets the DOCX reuse the pictures the members' jobs drew."""
-    from sopdoc.render.pdf.keputusan import decree_slug, render_bundle
-    from sopdoc.build.pictures import PictureStore
-    from sopdoc.render.docx.keputusan import draw_pictures
-
-    store, keys = PictureStore(out), member_keys or {}
-
-    def pictures_of(sop: Sop, plan) -> dict[int, bytes]:
-        key = keys.get(sop.slug)
-        pictures = store.load(sop, key) if key else None
-        if pictures is None:
-            pictures = draw_pictures(sop, plan)
-            if key:
-                store.save(sop, key, pictures)
-        return pictures
-
-    slug = decree_slug(decree)
+    stem = keputusan_stem(decree)
     try:
-        lampiran = {sop.slug: output_paths(sop, out, ("pdf",))["pdf"] for sop in members}
-        outputs = render_bundle(decree, office, members, formats, lampiran, public_url(site_url, office.slug),
-                                pictures_of)
-        paths = {fmt: out / office.slug / f"{slug}.{fmt}" for fmt in outputs}
+        job = KeputusanJob(decree, office, members, out, site_url, PictureStore(out).pictures_for(member_keys or {}))
+        outputs = {fmt: FORMAT[fmt].render_keputusan(job) for fmt in formats}
+        paths = {fmt: keputusan_path(out, office, decree, fmt) for fmt in formats}
         for fmt, data in outputs.items():
             write_atomic(paths[fmt], data)
-        return SopResult(slug, office.slug, tuple(paths.values()), kind="keputusan")
+        return SopResult(stem, office.slug, tuple(paths.values()), kind="keputusan")
     except (SopdocError, OSError) as exc:
-        return SopResult(slug, office.slug, error=str(exc), kind="keputusan")
+        return SopResult(stem, office.slug, error=str(exc), kind="keputusan")
 
 
-def decree_key(decree: Decree, office: Office, member_keys: list[str], formats: tuple[str, ...]) -> str:
+def keputusan_key(decree: Keputusan, office: Instansi, member_keys: list[str], formats: tuple[str, ...]) -> str:
     digest = hashlib.sha256(code_fingerprint().encode())
     for part in (repr(decree), repr(office), ",".join(formats), *member_keys):
         digest.update(part.encode())
@@ -151,11 +99,8 @@ def decree_key(decree: Decree, office: Office, member_keys: list[str], formats: 
 def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | None = None,
           force: bool = False, progress: Callable[[SopResult], None] | None = None,
           site_url: str | None = None) -> list[SopResult]:
-    """Build every SOP, then every Keputusan that has SOPs attached (PDF and DOCX formats only)."""
-    from sopdoc.render.pdf.keputusan import decree_slug
-    from sopdoc.render.content import decrees_with_members
-
-    cache_path = out / CACHE_FILE
+    """Build every SOP, then every Keputusan that has SOPs attached (in the formats made for one)."""
+    cache_path = out / BUILD_STATE_FILE
     try:
         cache = json.loads(cache_path.read_text(encoding="utf-8")) if cache_path.is_file() and not force else {}
     except (OSError, ValueError):
@@ -174,28 +119,28 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
     todo = []
     for sop in sops:
         key = sop_keys[(sop.office.slug, sop.slug)] = input_key(sop, formats, site_url)
-        paths = output_paths(sop, out, formats)
-        if unchanged(f"{sop.office.slug}/{sop.slug}", key, paths.values()):
-            finished(SopResult(sop.slug, sop.office.slug, tuple(paths.values()), skipped=True, key=key))
+        paths = tuple(sop_path(out, sop, fmt) for fmt in formats)
+        if unchanged(f"{sop.office.slug}/{sop.slug}", key, paths):
+            finished(SopResult(sop.slug, sop.office.slug, paths, skipped=True, key=key))
         else:
             todo.append((render_sop, (sop, formats, out, site_url, key), key))
     _run(todo, jobs, finished)
 
-    bundle_formats = tuple(fmt for fmt in formats if fmt in ("pdf", "docx"))
+    bundle_formats = keputusan_formats(formats)
     failed = {(r.office, r.slug) for r in results if r.error}
     todo = []
     for decree, office, members in (decrees_with_members(sops) if bundle_formats else []):
-        slug = decree_slug(decree)
+        slug = keputusan_stem(decree)
         if any((office.slug, sop.slug) in failed for sop in members):
             finished(SopResult(slug, office.slug, error="ada lampiran yang gagal dibangun", kind="keputusan"))
             continue
         member_keys = {sop.slug: sop_keys[(office.slug, sop.slug)] for sop in members}
-        key = decree_key(decree, office, list(member_keys.values()), bundle_formats)
-        paths = [out / office.slug / f"{slug}.{fmt}" for fmt in bundle_formats]
+        key = keputusan_key(decree, office, list(member_keys.values()), bundle_formats)
+        paths = [keputusan_path(out, office, decree, fmt) for fmt in bundle_formats]
         if unchanged(f"{office.slug}/{slug}", key, paths):
             finished(SopResult(slug, office.slug, tuple(paths), skipped=True, key=key, kind="keputusan"))
         else:
-            todo.append((render_decree, (decree, office, members, bundle_formats, out, site_url, member_keys), key))
+            todo.append((render_keputusan, (decree, office, members, bundle_formats, out, site_url, member_keys), key))
     _run(todo, jobs, finished)
 
     for result in results:

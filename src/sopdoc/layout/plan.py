@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sopdoc.errors import SopdocError
 from sopdoc.indonesian import alphabetic_label
-from sopdoc.model import Sop, Step, Symbol
+from sopdoc.model import Sop, Langkah, Symbol
 from sopdoc.layout.textmetrics import TextStyle, mm
 
 PAPER = {  # landscape: (width, height)
@@ -174,10 +174,10 @@ def _columns(sop: Sop, table_width: int) -> tuple[Column, ...]:
     fixed = FIXED_COLUMNS + QUALITY_COLUMNS + (REMARK_COLUMN,)
     fixed_width = {key: table_width * share // 1000 for key, _, share in fixed}
     actor_total = table_width - sum(fixed_width.values())
-    actor_widths = [actor_total // len(sop.actors)] * len(sop.actors)
+    actor_widths = [actor_total // len(sop.pelaksana)] * len(sop.pelaksana)
     actor_widths[-1] += actor_total - sum(actor_widths)  # the remainder keeps the total exact
     specs = [(key, title, fixed_width[key]) for key, title, _ in FIXED_COLUMNS]
-    specs += [(f"actor:{a.key}", a.title, w) for a, w in zip(sop.actors, actor_widths)]
+    specs += [(f"actor:{a.key}", a.title, w) for a, w in zip(sop.pelaksana, actor_widths)]
     specs += [(key, title, fixed_width[key]) for key, title, _ in QUALITY_COLUMNS + (REMARK_COLUMN,)]
     columns, x = [], 0
     for key, title, width in specs:
@@ -203,7 +203,7 @@ def _cells_height(cells: dict[str, tuple[str, ...]], style: TextStyle) -> int:
     return max((len(lines) for lines in cells.values()), default=1) * style.line_um + 2 * PAD_Y + ROW_SLACK
 
 
-def _step_cells(step: Step, columns: dict[str, Column]) -> dict[str, tuple[str, ...]]:
+def _step_cells(step: Langkah, columns: dict[str, Column]) -> dict[str, tuple[str, ...]]:
     cells = {
         "no": (f"{step.number}.",),
         "uraian": _wrap(BODY, step.uraian, columns["uraian"]),
@@ -261,7 +261,7 @@ def plan_layout(sop: Sop) -> LayoutPlan:
     content_height = height - MARGIN_TOP - MARGIN_BOTTOM - PAGE_SAFETY
 
     step_rows = []
-    for step in sop.steps:
+    for step in sop.langkah:
         cells = _step_cells(step, by_key)
         minimum = MIN_DECISION_ROW if step.symbol is Symbol.DECISION else MIN_STEP_ROW
         step_rows.append((step, cells, max(minimum, _cells_height(cells, BODY))))
@@ -302,7 +302,7 @@ def _paginate(step_rows, total_height, content_height, header_height, repeat_hea
 def _connector_pairs(sop: Sop, page_of: dict[int, int]) -> list[tuple[str, int, int, str | None]]:
     """(letter, source step, target step, branch label) of each arrow crossing a page break."""
     pairs = []
-    for step in sop.steps:
+    for step in sop.langkah:
         for edge in step.edges:
             if edge.target is not None and page_of[edge.target] != page_of[step.number]:
                 pairs.append((alphabetic_label(len(pairs)), step.number, edge.target, edge.label))
@@ -311,8 +311,8 @@ def _connector_pairs(sop: Sop, page_of: dict[int, int]) -> list[tuple[str, int, 
 
 def _flow_page(index, page_count, rows_in, sop, by_key, connectors, show_header, total_cells, total_height):
     actor_x0 = next(c.x for c in by_key.values() if c.is_actor)
-    column_of = {a.key: by_key[f"actor:{a.key}"] for a in sop.actors}
-    steps = {s.number: s for s in sop.steps}
+    column_of = {a.key: by_key[f"actor:{a.key}"] for a in sop.pelaksana}
+    steps = {s.number: s for s in sop.langkah}
     page_steps = {step.number for step, _, _ in rows_in}
 
     rows: list[Row] = []
@@ -336,7 +336,7 @@ def _flow_page(index, page_count, rows_in, sop, by_key, connectors, show_header,
     arrows: list[Arrow] = []
     for number in sorted(page_steps):
         step, row = steps[number], row_of[number]
-        column = column_of[step.actor.key]
+        column = column_of[step.pelaksana.key]
         cx, cy = column.center - actor_x0, row.y + row.height // 2
         if step.symbol is Symbol.DECISION:
             nodes.append(Node(f"s{number}", "decision", cx, cy, min(column.width - mm(3), mm(16)),
@@ -360,7 +360,7 @@ def _flow_page(index, page_count, rows_in, sop, by_key, connectors, show_header,
     band_y = {"band-top": rows[0].y + CONNECTOR_BAND // 2 if index > 0 else None,
               "band-bottom": rows[-1].y + CONNECTOR_BAND // 2 if index < page_count - 1 else None}
     for letter, source, target, label in connectors:
-        column = column_of[steps[source].actor.key]
+        column = column_of[steps[source].pelaksana.key]
         forward = target > source
         if source in page_steps:
             band = "band-bottom" if forward else "band-top"
@@ -381,7 +381,7 @@ def _flow_page(index, page_count, rows_in, sop, by_key, connectors, show_header,
 
 
 def _beside(column: Column, sop: Sop, column_of: dict[str, Column]) -> Column:
-    ordered = [column_of[a.key] for a in sop.actors]
+    ordered = [column_of[a.key] for a in sop.pelaksana]
     position = ordered.index(column)
     if position + 1 < len(ordered):
         return ordered[position + 1]

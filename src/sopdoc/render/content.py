@@ -1,8 +1,10 @@
-"""The text of a Keputusan Camat, decided once for both renderers (HTML/PDF and DOCX).
+"""What every document shows, decided once for the PDF, the DOCX and the site: the identity of a
+lampiran (its heading, dates, letterhead address, the 3 x 2 grid) and the text of a Keputusan.
+Renderers format these; they never choose what to show. No I/O here.
 
 The source may give the decree's body (menimbang, mengingat, memutuskan); what it leaves out is
 filled with the customary wording of an SOP decree, and the list of attached SOPs is always
-generated from the lampiran themselves, so it cannot go stale. No I/O here.
+generated from the lampiran themselves, so it cannot go stale.
 """
 
 from __future__ import annotations
@@ -10,8 +12,76 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from sopdoc.indonesian import alphabetic_label, format_date, from_roman
-from sopdoc.model import Decree, Office, Official, Sop
+from sopdoc.indonesian import alphabetic_label, format_date
+from sopdoc.model import Keputusan, Instansi, Pejabat, Sop
+
+# The identity grid of a lampiran: two sections per row, (title, field of Sop).
+GRID = (
+    (("Dasar Hukum", "dasar_hukum"), ("Kualifikasi Pelaksana", "kualifikasi_pelaksana")),
+    (("Keterkaitan", "keterkaitan"), ("Peralatan/Perlengkapan", "peralatan_perlengkapan")),
+    (("Peringatan", "peringatan"), ("Pencatatan dan Pendataan", "pencatatan_pendataan")),
+)
+
+
+@dataclass(frozen=True)
+class GridSection:
+    title: str
+    items: tuple[str, ...]  # none: the lampiran prints "-", the site leaves the section out
+
+
+def identity_grid(sop: Sop) -> tuple[tuple[GridSection, GridSection], ...]:
+    return tuple(tuple(GridSection(title, getattr(sop, attr)) for title, attr in pair) for pair in GRID)
+
+
+def identity_dates(sop: Sop) -> tuple[tuple[str, str | None], ...]:
+    """(label, date in Indonesian or None) of the three dates of an SOP's identity table."""
+    return (
+        ("Tanggal Pembuatan", format_date(sop.tanggal_pembuatan) if sop.tanggal_pembuatan else None),
+        ("Tanggal Revisi", format_date(sop.tanggal_revisi) if sop.tanggal_revisi else None),
+        ("Tanggal Efektif", format_date(sop.tanggal_efektif)),
+    )
+
+
+@dataclass(frozen=True)
+class LampiranHeading:
+    """LAMPIRAN <nomor> KEPUTUSAN <jabatan> / NOMOR / TANGGAL / TENTANG, above the identity table."""
+
+    nomor: str  # Roman
+    jabatan: str  # of the official who issued the decree
+    nomor_keputusan: str
+    tanggal: str
+    tentang: str
+
+    @property
+    def sentence(self) -> str:
+        return (f"Lampiran {self.nomor} Keputusan {self.jabatan} Nomor {self.nomor_keputusan} "
+                f"tanggal {self.tanggal} tentang {self.tentang}")
+
+
+def lampiran_heading(sop: Sop) -> LampiranHeading | None:
+    if sop.lampiran is None:
+        return None
+    decree = sop.lampiran.keputusan
+    return LampiranHeading(sop.lampiran.nomor, decree.ditetapkan_oleh.jabatan, decree.nomor,
+                           format_date(decree.tanggal), decree.tentang)
+
+
+def running_header(sop: Sop) -> str:
+    """The line at the top of every flowchart page."""
+    return f"SOP {sop.nomor} \N{EM DASH} {sop.nama}"
+
+
+def office_address(office: Instansi) -> list[str]:
+    """The letterhead's address lines, from what the office gives."""
+    first = " ".join(part for part in (
+        f"Alamat: {office.alamat}" if office.alamat else "",
+        f"Telepon/Fax {office.telepon}" if office.telepon else "") if part)
+    second = " ".join(part for part in (
+        f"Website: {office.website}" if office.website else "",
+        f"E-mail: {office.email}" if office.email else "",
+        f"Kode Pos {office.kode_pos}" if office.kode_pos else "") if part)
+    return [line for line in (first, second) if line]
+
 
 _UNITS = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
 
@@ -45,9 +115,9 @@ def item_letter(index: int) -> str:
 
 @dataclass(frozen=True)
 class ListedLampiran:
-    numeral: str
-    nama: str
-    nomor: str
+    nomor: str  # the lampiran's Roman number
+    nama: str  # the SOP's
+    nomor_sop: str
 
 
 @dataclass(frozen=True)
@@ -60,11 +130,11 @@ class Diktum:
 @dataclass(frozen=True)
 class DecreeText:
     key: str
-    office: Office
+    office: Instansi
     title: str  # "KEPUTUSAN CAMAT JUMAPOLO"
     nomor: str
     tentang: str
-    signer: Official
+    signer: Pejabat
     menimbang: tuple[tuple[str, str], ...]  # (letter, text)
     mengingat: tuple[tuple[str, str], ...]  # (number, text)
     menetapkan: str
@@ -75,7 +145,7 @@ class DecreeText:
     members: tuple[Sop, ...]
 
 
-def default_place(office: Office) -> str:
+def default_place(office: Instansi) -> str:
     name = office.nama.strip()
     for prefix in ("Kecamatan ", "Kantor Kecamatan "):
         if name.lower().startswith(prefix.lower()):
@@ -84,13 +154,13 @@ def default_place(office: Office) -> str:
 
 
 def _range_phrase(members: tuple[Sop, ...]) -> str:
-    first, last = members[0].lampiran.numeral, members[-1].lampiran.numeral
+    first, last = members[0].lampiran.nomor, members[-1].lampiran.nomor
     if len(members) == 1:
         return f"Lampiran {first}"
     return f"Lampiran {first} sampai dengan Lampiran {last}"
 
 
-def decree_text(decree: Decree, office: Office, members: tuple[Sop, ...]) -> DecreeText:
+def decree_text(decree: Keputusan, office: Instansi, members: tuple[Sop, ...]) -> DecreeText:
     """`members`: the SOPs attached to this decree, in lampiran order."""
     jabatan = decree.ditetapkan_oleh.jabatan
     title = f"KEPUTUSAN {jabatan.upper()}"
@@ -105,7 +175,7 @@ def decree_text(decree: Decree, office: Office, members: tuple[Sop, ...]) -> Dec
         "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 35 Tahun 2012 "
         "tentang Pedoman Penyusunan Standar Operasional Prosedur Administrasi Pemerintahan;",
     )
-    listed = tuple(ListedLampiran(sop.lampiran.numeral, sop.nama, sop.nomor) for sop in members)
+    listed = tuple(ListedLampiran(sop.lampiran.nomor, sop.nama, sop.nomor) for sop in members)
     if decree.memutuskan:
         paragraphs = decree.memutuskan
     elif members:
@@ -136,21 +206,3 @@ def decree_text(decree: Decree, office: Office, members: tuple[Sop, ...]) -> Dec
         tanggal=decree.tanggal,
         members=members,
     )
-
-
-def decrees_with_members(sops: list[Sop]) -> list[tuple[Decree, Office, tuple[Sop, ...]]]:
-    """Every decree that has at least one SOP attached, with its SOPs in lampiran order."""
-
-    groups: dict[tuple[str, str], list[Sop]] = {}
-    offices: dict[str, Office] = {}
-    decrees: dict[tuple[str, str], Decree] = {}
-    for sop in sops:
-        if sop.lampiran is None:
-            continue
-        key = (sop.office.slug, sop.lampiran.decree.key)
-        groups.setdefault(key, []).append(sop)
-        offices[sop.office.slug] = sop.office
-        decrees[key] = sop.lampiran.decree
-    return [(decrees[key], offices[key[0]],
-             tuple(sorted(members, key=lambda s: from_roman(s.lampiran.numeral))))
-            for key, members in sorted(groups.items())]

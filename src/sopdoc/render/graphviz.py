@@ -1,4 +1,5 @@
-"""The flowchart of one page, drawn by Graphviz from the layout plan.
+"""The flowchart pictures, drawn by Graphviz from the layout: each page of the lampiran, and the
+site's swimlane.
 
 The layout decides where every symbol sits; Graphviz (`neato -n2`, orthogonal edges) only
 routes the arrows between the pinned symbols, so lane order is always the order of the
@@ -15,6 +16,7 @@ import zlib
 
 from sopdoc.errors import SopdocError
 from sopdoc.layout.plan import Arrow, FlowPage, LayoutPlan, Node
+from sopdoc.layout.swimlane import SwimlanePlan
 from sopdoc.layout.textmetrics import FONT_FAMILY, UM_PER_INCH
 
 PNG_DPI = 300
@@ -78,6 +80,24 @@ def page_dot(plan: LayoutPlan, page: FlowPage) -> str:
                      f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
     lines.extend(node_line(node, height) for node in page.nodes)
     lines.extend(arrow_line(arrow) for arrow in page.arrows)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def swimlane_dot(plan: SwimlanePlan) -> str:
+    """DOT text for the site's swimlane: titled, shaded lanes over the whole flow."""
+    width, height = plan.width, plan.height
+    lines = graph_header("swimlane", 8)
+    for index, lane in enumerate(plan.lanes):
+        title = "\\n".join(dot_string(line)[1:-1] for line in lane.title_lines)
+        fill = "#f2f5fa" if lane.shaded else "white"
+        lines.append(f'  subgraph cluster_lane{index} {{ bb="{to_pt(lane.left)},0,{to_pt(lane.right)},{to_pt(height)}"; '
+                     f'label="{title}"; labelloc=t; fontsize=8; style=filled; fillcolor="{fill}"; '
+                     f'penwidth={LINE_WIDTH}; }}')
+    lines.append(f'  subgraph cluster_titles {{ bb="0,{to_pt(height - plan.title_band)},{to_pt(width)},{to_pt(height)}"; '
+                 f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
+    lines.extend(node_line(node, height) for node in plan.nodes)
+    lines.extend(arrow_line(arrow) for arrow in plan.arrows)
     lines.append("}")
     return "\n".join(lines) + "\n"
 

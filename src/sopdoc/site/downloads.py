@@ -11,13 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-SIGNED_SUFFIX = "-ttd"
-FORMATS = ("pdf", "docx")
-
-
-def signed_copy_path(pdf: Path) -> Path:
-    """Where `sopdoc sign` writes the signed copy of `pdf` by default."""
-    return pdf.with_name(f"{pdf.stem}{SIGNED_SUFFIX}.pdf")
+from sopdoc.build.outputs import FORMATS, document_path, signed_copy_path
 
 
 @dataclass(frozen=True)
@@ -39,14 +33,15 @@ def _signs_exactly(signed: Path, original: bytes) -> bool:
     return len(head) > len(original) and head.startswith(original)
 
 
-def downloads_for(folder: Path, stem: str) -> Downloads:
-    """The PDF and DOCX of the document `stem` built in `folder`."""
+def downloads_for(out: Path, office_slug: str, stem: str) -> Downloads:
+    """The downloadable formats (the registry's `download_label`) of the document `stem` built
+    for an office under `out`."""
     files, stale = [], None
-    for fmt in FORMATS:
-        built = folder / f"{stem}.{fmt}"
-        source, label = built, fmt.upper()
+    for fmt in (fmt for fmt in FORMATS if fmt.download_label):
+        built = document_path(out, office_slug, stem, fmt.name)
+        source, label = built, fmt.download_label
         signed = signed_copy_path(built)
-        if fmt == "pdf" and signed.is_file():
+        if fmt.name == "pdf" and signed.is_file():
             if _signs_exactly(signed, built.read_bytes()):
                 source, label = signed, "PDF bertanda tangan elektronik"
             else:

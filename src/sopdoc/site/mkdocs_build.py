@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from sopdoc.build.outputs import SITE_CONFIG_FILE, SITE_DOCS_FOLDER, SITE_THEME_FOLDER
 from sopdoc.errors import SopdocError
 from sopdoc.fileio import write_atomic
 from sopdoc.model import Project
@@ -25,10 +26,7 @@ from sopdoc.reproducible import epoch_of, source_date_epoch
 from sopdoc.site.config import site_dir_of
 from sopdoc.site.pages import navigation, site_pages
 
-DOCS_FOLDER = "situs"
-THEME_FOLDER = "situs-tema"  # Material template overrides; outside the docs, so never published
 THEME_OVERRIDES = Path(__file__).resolve().parent / "templates" / "tema"
-CONFIG_FILE = "situs.yml"
 
 
 class SiteError(SopdocError):
@@ -91,11 +89,11 @@ def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
 
 
 def write_config(out: Path, project_config: Path, site_dir: Path, nav: list) -> Path:
-    config = out / CONFIG_FILE
+    config = out / SITE_CONFIG_FILE
     values = {
         "INHERIT": os.path.relpath(project_config, out),
-        "docs_dir": DOCS_FOLDER,
-        "theme": {"custom_dir": THEME_FOLDER},  # merged into mkdocs.yml's theme by INHERIT
+        "docs_dir": SITE_DOCS_FOLDER,
+        "theme": {"custom_dir": SITE_THEME_FOLDER},  # merged into mkdocs.yml's theme by INHERIT
         "site_dir": os.path.relpath(site_dir, out),
         "nav": nav,
     }
@@ -145,8 +143,8 @@ def build_site(project: Project, out: Path, project_config: Path) -> SiteResult:
 
     site_dir = site_dir_of(project_config)
     tree = site_pages(project, out, site_name_of(project_config))
-    sync_tree(out / DOCS_FOLDER, tree.files)
-    sync_tree(out / THEME_FOLDER, {p.name: p.read_bytes() for p in sorted(THEME_OVERRIDES.iterdir())})
+    sync_tree(out / SITE_DOCS_FOLDER, tree.files)
+    sync_tree(out / SITE_THEME_FOLDER, {p.name: p.read_bytes() for p in sorted(THEME_OVERRIDES.iterdir())})
     config_path = write_config(out, project_config, site_dir, navigation(project))
 
     staging = site_dir.with_name(f".{site_dir.name}.new")

@@ -18,12 +18,11 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from sopdoc.render.pdf.keputusan import decree_slug
-from sopdoc.render.content import decrees_with_members
-from sopdoc.render.graphviz import svg_size_pt
+from sopdoc.build.outputs import keputusan_stem, sop_path
 from sopdoc.indonesian import format_date
-from sopdoc.model import Decree, Office, Project, Sop, Step
-from sopdoc.render.pdf.html import GRID, office_address
+from sopdoc.model import Instansi, Keputusan, Langkah, Project, Sop, decrees_with_members
+from sopdoc.render.content import identity_dates, identity_grid, lampiran_heading, office_address
+from sopdoc.render.graphviz import svg_size_pt
 from sopdoc.site.downloads import Downloads, downloads_for
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -62,7 +61,7 @@ def _svg_size_px(svg: bytes) -> tuple[int, int] | None:
     return (round(size[0] * 4 / 3), round(size[1] * 4 / 3)) if size else None  # CSS: 96 px = 72 pt
 
 
-def _branches(step: Step) -> str | None:
+def _branches(step: Langkah) -> str | None:
     """A decision's arrows in words, for the steps table (the diagram alone is not accessible)."""
     if not step.is_decision:
         return None
@@ -85,20 +84,16 @@ def sop_page(sop: Sop, svg: bytes, downloads: Downloads) -> str:
         ("Instansi", [office.nama]),
         ("Unit", [sop.unit] if sop.unit else []),
         ("Nomor SOP", [sop.nomor]),
-        ("Tanggal pembuatan", [format_date(sop.tanggal_pembuatan)] if sop.tanggal_pembuatan else []),
-        ("Tanggal revisi", [format_date(sop.tanggal_revisi)] if sop.tanggal_revisi else []),
-        ("Tanggal efektif", [format_date(sop.tanggal_efektif)]),
+        *((label.capitalize(), [value] if value else []) for label, value in identity_dates(sop)),
         ("Disahkan oleh", [part for part in (sop.disahkan_oleh.jabatan, sop.disahkan_oleh.nama) if part]),
     ]
-    if sop.lampiran is not None:
-        decree = sop.lampiran.decree
-        identity.append(("Lampiran", [f"Lampiran {sop.lampiran.numeral} Keputusan {decree.ditetapkan_oleh.jabatan} "
-                                      f"Nomor {decree.nomor} tanggal {format_date(decree.tanggal)} "
-                                      f"tentang {decree.tentang}"]))
-    sections = [(title, getattr(sop, attr)) for pair in GRID for title, attr in pair if getattr(sop, attr)]
+    heading = lampiran_heading(sop)
+    if heading is not None:
+        identity.append(("Lampiran", [heading.sentence]))
+    sections = [(section.title, section.items) for pair in identity_grid(sop) for section in pair if section.items]
     return front_matter(meta) + _ENV.get_template("sop.md.j2").render(
         sop=sop, office=office, identity=identity, sections=sections,
-        svg_size=_svg_size_px(svg), branches={step.number: _branches(step) for step in sop.steps},
+        svg_size=_svg_size_px(svg), branches={step.number: _branches(step) for step in sop.langkah},
         downloads=downloads.files)
 
 
@@ -110,8 +105,8 @@ def _by_unit(sops: Iterable[Sop]) -> list[tuple[str, list[Sop]]]:
     return [(unit, sorted(members, key=lambda s: s.nama.casefold())) for unit, members in ordered]
 
 
-def office_page(office: Office, sops: tuple[Sop, ...],
-                decrees: list[tuple[Decree, Downloads, tuple[Sop, ...]]]) -> str:
+def office_page(office: Instansi, sops: tuple[Sop, ...],
+                decrees: list[tuple[Keputusan, Downloads, tuple[Sop, ...]]]) -> str:
     meta = {"title": str(escape(office.nama)),
             "description": str(escape(f"Standar Operasional Prosedur pelayanan {office.nama}"))}
     return front_matter(meta) + _ENV.get_template("office.md.j2").render(
@@ -145,8 +140,8 @@ def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
     }
     stale: list[Path] = []
 
-    def publish(office: Office, stem: str) -> Downloads:
-        downloads = downloads_for(out / office.slug, stem)
+    def publish(office: Instansi, stem: str) -> Downloads:
+        downloads = downloads_for(out, office.slug, stem)
         for download in downloads.files:
             files[f"{office.slug}/{download.name}"] = download.source
         if downloads.stale_signature:
@@ -155,11 +150,11 @@ def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
 
     for entry in project.offices:
         office = entry.office
-        decrees = [(decree, publish(office, decree_slug(decree)), members)
+        decrees = [(decree, publish(office, keputusan_stem(decree)), members)
                    for decree, _, members in decrees_with_members(list(entry.sops))]
         files[f"{office.slug}/index.md"] = office_page(office, entry.sops, decrees).encode()
         for sop in entry.sops:
-            svg = (out / office.slug / f"{sop.slug}.svg").read_bytes()
+            svg = sop_path(out, sop, "svg").read_bytes()
             files[f"{office.slug}/{sop.slug}.md"] = sop_page(sop, svg, publish(office, sop.slug)).encode()
             files[f"{office.slug}/{sop.slug}.svg"] = svg
     return SiteTree(files, tuple(stale))

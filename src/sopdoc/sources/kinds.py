@@ -2,9 +2,10 @@
 
 One description serves three purposes: checking a located YAML tree (every problem reported,
 with its line and column), converting it to plain Python values, and exporting a JSON Schema
-so an editor with the YAML language server offers completion. The keys themselves are the
-public contract of `../shared/spec/source-format.md`; the builder in `loader.py` turns the
-checked values into the model and checks what spans keys (references, flow).
+so an editor with the YAML language server offers completion. The keys are declared on the
+model's fields (`source_key`); `record_of` turns a model class into its Record, and `from_values`
+turns checked values back into the model class. The keys are the public contract documented in
+`docs/source-format.md`; the loader builds what spans keys (references, flow).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +74,7 @@ def with_prefix(at: Path_, message: str) -> str:
 
 class Spec:
     description = ""
+    absent: Any = None  # the model's value when an optional key is left out
 
     def check(self, node: Node, at: Path_, ctx: CheckContext) -> Any:
         raise NotImplementedError
@@ -280,6 +283,7 @@ class Target(Spec):
 
 @dataclass
 class TextOrList(Spec):
+    absent = ()
     """One text, or a list of texts (printed as a numbered list)."""
 
     description: str = ""
@@ -299,6 +303,7 @@ class TextOrList(Spec):
 
 @dataclass
 class ListOf(Spec):
+    absent = ()
     item: Spec
     description: str = ""
     min_items: int = 0
@@ -331,6 +336,7 @@ class ListOf(Spec):
 
 @dataclass
 class Table(Spec):
+    absent = ()
     """A mapping whose keys the clerk chooses (actors, officials, decrees)."""
 
     value: Spec
@@ -458,3 +464,73 @@ def json_schema(spec: Record, title: str) -> dict:
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title}
     schema.update(spec.json_schema())
     return schema
+
+
+# ---------------------------------------------------------------- keys declared on the model
+
+SOURCE_KEY = "sopdoc.source_key"
+
+
+@dataclass(frozen=True)
+class Declared:
+    spec: Spec
+    required: bool
+    built: bool  # the loader makes the model's value (a reference, a default taken from the steps, ...)
+
+
+def source_key(spec: Spec, *, required: bool = False, built: bool = False, default: Any = dataclasses.MISSING):
+    """A model field that a source key sets: its kind of value and description (`spec`)."""
+    if default is dataclasses.MISSING and not required:
+        default = spec.absent
+    return field(default=default, metadata={SOURCE_KEY: Declared(spec, required, built)})
+
+
+def _declared_fields(cls) -> list[tuple[dataclasses.Field, Declared]]:
+    return [(f, f.metadata[SOURCE_KEY]) for f in dataclasses.fields(cls) if SOURCE_KEY in f.metadata]
+
+
+def record_of(cls) -> Record:
+    """The Record of a model class: its declared fields in order, then the keys it only reads."""
+    fields = [Field(f.name, declared.spec, declared.required) for f, declared in _declared_fields(cls)]
+    fields += getattr(cls, "SOURCE_ONLY_KEYS", ())
+    return Record(fields, getattr(cls, "SOURCE_DESCRIPTION", ""))
+
+
+class RecordOf(Spec):
+    """A nested mapping whose keys are the declared fields of a model class."""
+
+    def __init__(self, cls) -> None:
+        self.cls = cls
+        self._record: Record | None = None
+
+    @property
+    def record(self) -> Record:
+        if self._record is None:  # built on first use: the class is complete by then
+            self._record = record_of(self.cls)
+        return self._record
+
+    @property
+    def description(self) -> str:
+        return self.record.description
+
+    def check(self, node, at, ctx):
+        return self.record.check(node, at, ctx)
+
+    def json_schema(self):
+        return self.record.json_schema()
+
+
+def _model_value(spec: Spec, value: Any) -> Any:
+    if isinstance(spec, RecordOf):
+        return from_values(spec.cls, value)
+    if isinstance(spec, ListOf) and isinstance(spec.item, RecordOf):
+        return tuple(from_values(spec.item.cls, item) for item in value)
+    return value
+
+
+def from_values(cls, values: dict, **built: Any):
+    """An instance of model class `cls` from checked values: every declared key the source gave
+    (nested records included), plus `built`, what the loader made itself."""
+    given = {f.name: _model_value(declared.spec, values[f.name]) for f, declared in _declared_fields(cls)
+             if not declared.built and f.name in values}
+    return cls(**given, **built)

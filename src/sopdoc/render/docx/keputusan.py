@@ -10,19 +10,16 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from sopdoc.render.content import DecreeText
-from sopdoc.render.graphviz import page_dot, render_formats
+from sopdoc.render.content import DecreeText, office_address
 from sopdoc.render.docx.wordml import (
-    add_field, cell_grid, emu, fixed_layout, save_reproducibly, set_font, set_run, table_borders,
+    add_field, cell_grid, double_rule_below, emu, fixed_layout, save_reproducibly, set_font, set_run,
+    table_borders,
 )
 from sopdoc.layout.plan import PAPER, LayoutPlan, plan_layout
 from sopdoc.model import Sop
 from sopdoc.render.docx.lampiran import LampiranWriter, set_core_properties, setup_styles
-from sopdoc.render.pdf.html import office_address
 from sopdoc.layout.textmetrics import FONT_FAMILY, mm
 
 BODY_PT = 11
@@ -73,13 +70,7 @@ class DecreeWriter:
         last = None
         for line in office_address(office):
             last = self._paragraph(line, size=9, align=center)
-        rule = last or self.doc.paragraphs[-1]
-        borders = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        for key, value in (("w:val", "double"), ("w:sz", "6"), ("w:space", "4"), ("w:color", "000000")):
-            bottom.set(qn(key), value)
-        borders.append(bottom)
-        rule._p.get_or_add_pPr().append(borders)
+        double_rule_below(last or self.doc.paragraphs[-1])
 
     def _title(self) -> None:
         text, center = self.text, WD_ALIGN_PARAGRAPH.CENTER
@@ -130,8 +121,8 @@ class DecreeWriter:
                 paragraph.paragraph_format.left_indent = emu(mm(7))
                 paragraph.paragraph_format.first_line_indent = -emu(mm(7))
                 paragraph.paragraph_format.space_after = Pt(2)
-                set_run(paragraph.add_run(f"{number}.\t{entry.nama} (Lampiran {entry.numeral}, "
-                                          f"Nomor SOP {entry.nomor})"), BODY_PT)
+                set_run(paragraph.add_run(f"{number}.\t{entry.nama} (Lampiran {entry.nomor}, "
+                                          f"Nomor SOP {entry.nomor_sop})"), BODY_PT)
 
     def _signature(self) -> None:
         text, signer = self.text, self.text.signer
@@ -152,13 +143,9 @@ class DecreeWriter:
                     run.font.underline = True
 
 
-def draw_pictures(sop: Sop, plan: LayoutPlan) -> dict[int, bytes]:
-    return {page.number: render_formats(page_dot(plan, page), ("png",))["png"] for page in plan.pages}
-
-
 def render_bundle_docx(text: DecreeText, pictures_of: Callable[[Sop, LayoutPlan], dict[int, bytes]]) -> bytes:
     """The decree, then every lampiran as a landscape section with its own page numbers.
-    `pictures_of` gives an SOP's flowchart PNGs by page (`draw_pictures`, or kept ones)."""
+    `pictures_of` gives an SOP's flowchart PNGs by page."""
     doc = Document()
     first = text.members[0] if text.members else None
     if first is not None:

@@ -15,12 +15,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 
 from sopdoc.render.docx.wordml import (
     add_field, cant_split, cell_grid, cell_margins, emu, exact_lines, fixed_layout, mark_header_row,
-    restart_page_numbers, save_reproducibly, set_font, set_run, span_cells, table_borders,
+    restart_page_numbers, save_reproducibly, set_font, set_paragraph_style, set_run, span_cells, table_borders,
 )
-from sopdoc.indonesian import format_date
 from sopdoc.layout.plan import PAD_X, PAD_Y, FlowPage, LayoutPlan
 from sopdoc.model import Sop
-from sopdoc.render.pdf.html import GRID, office_address
+from sopdoc.render.content import identity_dates, identity_grid, lampiran_heading, office_address, running_header
 from sopdoc.layout.textmetrics import FONT_FAMILY, mm
 
 # The flowchart table's body text: the plan's line height, exactly (one style, not per paragraph)
@@ -57,7 +56,7 @@ class LampiranWriter:
         if size:
             exact_lines(paragraph, size * self.plan.body.line_height)
         else:
-            paragraph._p.get_or_add_pPr().style = PLAN_LINES_STYLE
+            set_paragraph_style(paragraph, PLAN_LINES_STYLE)
         if align is not None:
             paragraph.alignment = align
         for index, line in enumerate(lines):
@@ -105,7 +104,7 @@ class LampiranWriter:
                 part.is_linked_to_previous = False
             restart_page_numbers(section)
         header = section.header.paragraphs[0]
-        self._text(header, f"SOP {self.sop.nomor} — {self.sop.nama}", size=7.5)
+        self._text(header, running_header(self.sop), size=7.5)
         for footer in (section.footer, section.first_page_footer):
             paragraph = footer.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -124,14 +123,14 @@ class LampiranWriter:
 
     def _identity(self) -> None:
         sop, width = self.sop, self.plan.table_width
-        if sop.lampiran is not None:
-            decree = sop.lampiran.decree
+        heading = lampiran_heading(sop)
+        if heading is not None:
             block = self._table(4, [width - mm(120), mm(20), mm(100)], borders=False)
             rows = [
-                ("", "", f"LAMPIRAN {sop.lampiran.numeral} KEPUTUSAN {decree.ditetapkan_oleh.jabatan.upper()}"),
-                ("", "NOMOR", f": {decree.nomor}"),
-                ("", "TANGGAL", f": {format_date(decree.tanggal)}"),
-                ("", "TENTANG", f": {decree.tentang.upper()}"),
+                ("", "", f"LAMPIRAN {heading.nomor} KEPUTUSAN {heading.jabatan.upper()}"),
+                ("", "NOMOR", f": {heading.nomor_keputusan}"),
+                ("", "TANGGAL", f": {heading.tanggal}"),
+                ("", "TENTANG", f": {heading.tentang.upper()}"),
             ]
             for row, texts in zip(cell_grid(block), rows):
                 for cell, text in zip(row, texts):
@@ -163,9 +162,7 @@ class LampiranWriter:
         signer = sop.disahkan_oleh
         values = [
             ("Nomor SOP", [sop.nomor]),
-            ("Tanggal Pembuatan", [format_date(sop.tanggal_pembuatan) if sop.tanggal_pembuatan else "-"]),
-            ("Tanggal Revisi", [format_date(sop.tanggal_revisi) if sop.tanggal_revisi else "-"]),
-            ("Tanggal Efektif", [format_date(sop.tanggal_efektif)]),
+            *((label, [value or "-"]) for label, value in identity_dates(sop)),
             ("Disahkan oleh", [signer.jabatan.upper(), "", "", "", signer.nama or "." * 40]
              + ([signer.pangkat] if signer.pangkat else [])
              + ([f"NIP. {signer.nip_grouped}"] if signer.nip_grouped else [])),
@@ -180,11 +177,12 @@ class LampiranWriter:
                     cell.runs[-1].add_break()
         span_cells(cells, 0, 0, 5, 0, widths)
 
-        grid = cell_grid(self._table(2 * len(GRID), list(self.plan.grid_widths)))
-        for index, pair in enumerate(GRID):
-            for column, (title, attr) in enumerate(pair):
-                self._text(grid[2 * index][column].paragraphs[0], f"{title}:", bold=True)
-                items = getattr(sop, attr)
+        sections = identity_grid(sop)
+        grid = cell_grid(self._table(2 * len(sections), list(self.plan.grid_widths)))
+        for index, pair in enumerate(sections):
+            for column, section in enumerate(pair):
+                self._text(grid[2 * index][column].paragraphs[0], f"{section.title}:", bold=True)
+                items = section.items
                 cell = grid[2 * index + 1][column]
                 texts = [f"{n}. {item}" for n, item in enumerate(items, 1)] if len(items) > 1 else list(items) or ["-"]
                 for number, text in enumerate(texts):

@@ -194,3 +194,18 @@ def save_reproducibly(document: DocxDocument, when: _dt.date) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(item.filename))
     return out.getvalue()
+
+
+def double_rule_below(paragraph) -> None:
+    """The letterhead's double rule: a bottom border on its last paragraph."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "double"), ("w:sz", "6"), ("w:space", "4"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def set_paragraph_style(paragraph, style_id: str) -> None:
+    """Name the paragraph's style by id, without python-docx's lookup of the style by name."""
+    paragraph._p.get_or_add_pPr().style = style_id

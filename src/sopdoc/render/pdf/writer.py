@@ -54,7 +54,7 @@ def _font_config() -> FontConfiguration:
 
 
 @dataclass(frozen=True)
-class SourceAttachment:
+class EmbeddedSource:
     """A source file embedded in the PDF (relationship Source), so the PDF carries its own source."""
     name: str
     data: bytes
@@ -65,7 +65,7 @@ class SourceAttachment:
 class PdfOptions:
     asset_roots: tuple[Path, ...]
     epoch: int  # fixes every timestamp the toolchain might write
-    attachments: tuple[SourceAttachment, ...] = ()
+    attachments: tuple[EmbeddedSource, ...] = ()
     signature_element: str | None = None  # id of the element whose box receives the signature
     public_url: str | None = None
 

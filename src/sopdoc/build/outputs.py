@@ -1,0 +1,163 @@
+"""Every output sopdoc writes, in one place: the formats and the renderer of each, the file names
+and folders under the output folder, and the public address of a document. The CLI, the build
+and the site all read this registry; adding a format is one `OutputFormat` here and its renderer.
+
+    <out>/<office>/<sop>.pdf|.docx|.svg            one SOP's documents
+    <out>/<office>/keputusan-<key>.pdf|.docx        a decree with every lampiran
+    <out>/<office>/<name>-ttd.pdf                   the copy `sopdoc sign` signed
+    <out>/.sopdoc-build.json, .sopdoc-sources.json  what the last build saw (see pipeline.py)
+    <out>/.sopdoc-gambar/                           flowchart pictures kept for the decree's DOCX
+    <out>/situs/, situs-tema/, situs.yml            the site's pages, theme and MkDocs config
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from sopdoc.model import Instansi, Keputusan, Sop
+
+BUILD_STATE_FILE = ".sopdoc-build.json"
+SOURCE_CACHE_FILE = ".sopdoc-sources.json"
+PICTURE_FOLDER = ".sopdoc-gambar"
+SITE_DOCS_FOLDER = "situs"
+SITE_THEME_FOLDER = "situs-tema"  # Material template overrides; outside the docs, so never published
+SITE_CONFIG_FILE = "situs.yml"
+SIGNED_SUFFIX = "-ttd"
+
+
+class SopJob:
+    """One SOP's documents being rendered: what its formats share is computed once, on first
+    use (the layout plan; each flowchart page drawn by one Graphviz run for every picture kind)."""
+
+    def __init__(self, sop: Sop, formats: tuple[str, ...], site_url: str | None) -> None:
+        self.sop, self.site_url = sop, site_url
+        self.picture_kinds = tuple(kind for name in formats for kind in FORMAT[name].flowchart_pictures)
+
+    @cached_property
+    def plan(self):
+        from sopdoc.layout.plan import plan_layout
+
+        return plan_layout(self.sop)
+
+    @cached_property
+    def pictures(self) -> dict[int, dict[str, bytes]]:
+        """page number -> picture kind ('svg', 'png') -> bytes."""
+        from sopdoc.render.graphviz import page_dot, render_formats
+
+        return {page.number: render_formats(page_dot(self.plan, page), self.picture_kinds)
+                for page in self.plan.pages}
+
+    def pictures_of_kind(self, kind: str) -> dict[int, bytes]:
+        return {number: drawn[kind] for number, drawn in self.pictures.items()}
+
+
+@dataclass
+class KeputusanJob:
+    """A decree being rendered with its lampiran (after the members' own documents)."""
+
+    keputusan: Keputusan
+    office: Instansi
+    members: tuple[Sop, ...]  # in lampiran order
+    out: Path
+    site_url: str | None
+    pictures_of: Callable  # (sop, plan) -> the member's flowchart PNGs by page
+
+    @cached_property
+    def text(self):
+        from sopdoc.render.content import decree_text
+
+        return decree_text(self.keputusan, self.office, self.members)
+
+
+def _sop_pdf(job: SopJob) -> bytes:
+    from sopdoc.render.pdf.html import render_lampiran_html
+    from sopdoc.render.pdf.keputusan import embedded_sources
+    from sopdoc.render.pdf.writer import PdfOptions, write_pdf
+    from sopdoc.reproducible import epoch_of
+
+    sop = job.sop
+    html = render_lampiran_html(sop, job.plan, job.pictures_of_kind("svg"))
+    options = PdfOptions((sop.office.folder,), epoch_of(sop.tanggal_revisi or sop.tanggal_efektif),
+                         attachments=embedded_sources(sop.office, (sop,)), signature_element="ruang-ttd",
+                         public_url=public_url(job.site_url, sop.office.slug, sop.slug))
+    return write_pdf(html, options)
+
+
+def _sop_docx(job: SopJob) -> bytes:
+    from sopdoc.render.docx.lampiran import render_lampiran_docx
+
+    return render_lampiran_docx(job.sop, job.plan, job.pictures_of_kind("png"))
+
+
+def _sop_svg(job: SopJob) -> bytes:
+    from sopdoc.layout.swimlane import plan_swimlane
+    from sopdoc.render.graphviz import render, swimlane_dot
+
+    return render(swimlane_dot(plan_swimlane(job.sop)), "svg")
+
+
+def _keputusan_pdf(job: KeputusanJob) -> bytes:
+    from sopdoc.render.pdf.keputusan import render_keputusan_pdf
+
+    lampiran = [sop_path(job.out, sop, "pdf").read_bytes() for sop in job.members]
+    return render_keputusan_pdf(job.text, lampiran, public_url(job.site_url, job.office.slug))
+
+
+def _keputusan_docx(job: KeputusanJob) -> bytes:
+    from sopdoc.render.docx.keputusan import render_bundle_docx
+
+    return render_bundle_docx(job.text, job.pictures_of)
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str  # also the file extension
+    description: str  # for `sopdoc build --help`
+    render_sop: Callable[[SopJob], bytes]
+    render_keputusan: Callable[[KeputusanJob], bytes] | None = None  # None: not made for a decree
+    flowchart_pictures: tuple[str, ...] = ()  # Graphviz outputs of each flowchart page it embeds
+    download_label: str | None = None  # offered for download on the site, under this label
+
+
+FORMATS = (
+    OutputFormat("pdf", "lampiran PDF/A dan keputusan", _sop_pdf, _keputusan_pdf, ("svg",), "PDF"),
+    OutputFormat("docx", "lampiran dan keputusan untuk Word", _sop_docx, _keputusan_docx, ("png",), "DOCX"),
+    OutputFormat("svg", "diagram alir untuk situs", _sop_svg),
+)
+FORMAT = {fmt.name: fmt for fmt in FORMATS}
+FORMAT_NAMES = tuple(FORMAT)
+
+
+def keputusan_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in formats if FORMAT[name].render_keputusan is not None)
+
+
+def keputusan_stem(keputusan: Keputusan) -> str:
+    return f"keputusan-{keputusan.key}"
+
+
+def document_path(out: Path, office_slug: str, stem: str, fmt: str) -> Path:
+    return out / office_slug / f"{stem}.{fmt}"
+
+
+def sop_path(out: Path, sop: Sop, fmt: str) -> Path:
+    return document_path(out, sop.office.slug, sop.slug, fmt)
+
+
+def keputusan_path(out: Path, office: Instansi, keputusan: Keputusan, fmt: str) -> Path:
+    return document_path(out, office.slug, keputusan_stem(keputusan), fmt)
+
+
+def signed_copy_path(pdf: Path) -> Path:
+    """Where `sopdoc sign` writes the signed copy of `pdf` by default."""
+    return pdf.with_name(f"{pdf.stem}{SIGNED_SUFFIX}.pdf")
+
+
+def public_url(site_url: str | None, office_slug: str, sop_slug: str | None = None) -> str | None:
+    """The page of an SOP (or of an office) on the public site, for the QR code of a signature."""
+    if not site_url:
+        return None
+    return site_url.rstrip("/") + f"/{office_slug}/" + (f"{sop_slug}/" if sop_slug else "")

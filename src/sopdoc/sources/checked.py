@@ -1,0 +1,81 @@
+"""A source file checked against its Record, with the means to report later problems at the
+place a value stood (cross-key checks: references, flow, duplicates across files)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sopdoc.diagnostics import Diagnostics, Location
+from sopdoc.sources.cache import CheckCache
+from sopdoc.sources.kinds import CheckContext, Record, check
+from sopdoc.sources.located_yaml import MAX_SOURCE_BYTES, load_yaml
+
+OFFICE_FILE = "instansi.yml"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def is_source_file(path: Path) -> bool:
+    return path.suffix in (".yml", ".yaml") and not path.name.startswith(".")
+
+
+@dataclass
+class Located:
+    """Reports problems at the place a value stood in its file."""
+
+    ctx: CheckContext
+
+    def location(self, at: tuple) -> Location:
+        while at:
+            if at in self.ctx.locations:
+                return self.ctx.locations[at]
+            at = at[:-1]
+        return Location(self.ctx.path)
+
+    def report(self, code: str, at: tuple, message: str, hint: str | None = None, *, warning=False) -> None:
+        prefix = f"langkah {at[1] + 1}: " if len(at) >= 2 and at[0] == "langkah" and not message.startswith(
+            ("langkah", "dari langkah")) else ""
+        emit = self.ctx.diagnostics.warning if warning else self.ctx.diagnostics.error
+        emit(code, self.location(at), prefix + message, hint)
+
+    def warn(self, code: str, at: tuple, message: str, hint: str | None = None) -> None:
+        self.report(code, at, message, hint, warning=True)
+
+    def declared(self, table: str) -> list[str]:
+        """Keys written under a table of the file (`pejabat`, `pelaksana`, ...), valid or not."""
+        return [at[1] for at in self.ctx.locations
+                if len(at) == 2 and at[0] == table and isinstance(at[1], str) and at[1] != "@key"]
+
+
+def did_you_mean(name: str, options) -> str | None:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    if close:
+        return f"maksud Anda '{close[0]}'?"
+    return ("pilihan: " + ", ".join(options)) if options else None
+
+
+def check_file(path: Path, spec: Record, diagnostics: Diagnostics,
+               cache: CheckCache | None) -> tuple[dict | None, Located]:
+    """The file checked against its Record: from the cache when its bytes are unchanged."""
+    data = None
+    if cache is not None:
+        try:
+            if path.stat().st_size <= MAX_SOURCE_BYTES:
+                data = path.read_bytes()
+        except OSError:
+            data = None
+        hit = cache.lookup(path, data) if data is not None else None
+        if hit is not None:
+            values, locations, found = hit
+            for diagnostic in found:
+                diagnostics.add(diagnostic)
+            return values, Located(CheckContext(path, diagnostics, locations))
+    local = Diagnostics()
+    values, ctx = check(load_yaml(path, local), spec, path, local)
+    if cache is not None and data is not None:
+        cache.store(path, data, values, ctx.locations, list(local))
+    diagnostics.extend(local)
+    ctx.diagnostics = diagnostics
+    return values, Located(ctx)
