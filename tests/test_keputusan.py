@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CORPUS
-from sopdoc.build.pipeline import build, render_keputusan
+from sopdoc.build.pipeline import build, render_decree
 from sopdoc.model import decrees_with_members
 from sopdoc.render.content import diktum_ordinal, item_letter, number_words
 from sopdoc.render.graphviz import render
@@ -101,11 +101,11 @@ def test_the_keputusan_docx_reuses_the_pictures_its_members_drew_for_that_same_m
 
     marker = render('digraph { a [label="penanda", pos="20,20"] }', "png")  # a real PNG, not page 1
     store.save(sop, key, {**drawn, 1: marker})
-    render_keputusan(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: key})
+    render_decree(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: key})
     bundle_docx = (tmp_path / office.slug / "keputusan-sop-2024.docx").read_bytes()
     assert marker in _media(bundle_docx)
 
-    render_keputusan(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: "lain"})
+    render_decree(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: "lain"})
     bundle_docx = (tmp_path / office.slug / "keputusan-sop-2024.docx").read_bytes()
     assert marker not in _media(bundle_docx) and drawn[1] in _media(bundle_docx)
     assert store.load(sop, "lain") == drawn and store.load(sop, key) is None

@@ -15,7 +15,8 @@ from test_golden import assert_golden
 
 from sopdoc.render.graphviz import page_dot
 from sopdoc.errors import SopdocError
-from sopdoc.layout.plan import CONNECTOR_BAND, PAGE_SAFETY, LayoutError, plan_layout
+from sopdoc.layout.flowchart import CONNECTOR_BAND
+from sopdoc.layout.plan import PAGE_SAFETY, LayoutError, plan_layout
 from sopdoc.sources.loader import load_project
 from sopdoc.render.pdf.writer import PdfOptions, RootedURLFetcher, write_pdf
 from sopdoc.layout.swimlane import plan_swimlane

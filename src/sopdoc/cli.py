@@ -17,7 +17,7 @@ import click
 from sopdoc import __version__
 from sopdoc.diagnostics import Diagnostics, count_line
 from sopdoc.errors import SopdocError
-from sopdoc.build.outputs import FORMAT_NAMES, keputusan_formats
+from sopdoc.build.outputs import FORMAT_NAMES, decree_formats
 from sopdoc.sources.loader import load_project
 from sopdoc.model import Project
 from sopdoc.sources.scaffold import new_sop, schema_text, write_schemas
@@ -136,7 +136,7 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=N
 @cli.command(help=f"""Periksa sumber, lalu tulis lampiran PDF/DOCX, diagram SVG, keputusan, dan situs publik.
 
     Keluaran: OUT/<instansi>/<slug>.{', .'.join(FORMAT_NAMES)},
-    OUT/<instansi>/keputusan-<kunci>.{', .'.join(keputusan_formats(FORMAT_NAMES))}, dan situs di site/
+    OUT/<instansi>/keputusan-<kunci>.{', .'.join(decree_formats(FORMAT_NAMES))}, dan situs di site/
     (di samping mkdocs.yml). SOP yang sumbernya tidak berubah tidak dibangun ulang.
     """)
 @paths_argument
@@ -155,20 +155,31 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
                       strict: bool, site: bool) -> bool:
     """Documents, then the site; prints progress and problems. False when anything failed."""
     from sopdoc.build.outputs import SOURCE_CACHE_FILE
-    from sopdoc.build.pipeline import build as build_documents
-    from sopdoc.model import decrees_with_members
-    from sopdoc.site.config import covers_whole_tree, find_site_config, site_url_of
+    from sopdoc.site.config import find_site_config, site_url_of
 
     started = time.monotonic()
     project, diagnostics = load_project(paths, cache_file=out / SOURCE_CACHE_FILE)
     if _report(diagnostics, strict, err=True):
         return False
+    site_config = find_site_config(paths)
+    failures = _build_documents(project, chosen, out, jobs, force, site_url_of(site_config) if site_config else None)
+    if site and not failures:
+        _build_site(project, paths, chosen, out, site_config)
+    click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {out}")
+    return not failures
+
+
+def _build_documents(project: Project, chosen: tuple[str, ...], out: Path, jobs: int | None, force: bool,
+                     site_url: str | None) -> list:
+    """Every SOP's and decree's documents, with progress (a bar on a terminal, else a line per
+    document) and the counts; returns the failed results."""
+    from sopdoc.build.pipeline import build as build_documents
+    from sopdoc.model import decrees_with_members
+
     sops = list(project.sops)
-    decree_count = len(decrees_with_members(sops)) if keputusan_formats(chosen) else 0
+    decree_count = len(decrees_with_members(sops)) if decree_formats(chosen) else 0
     failures = []
     interactive = sys.stdout.isatty()
-    site_config = find_site_config(paths)
-    site_url = site_url_of(site_config) if site_config else None
 
     def report(result) -> None:
         if result.error:
@@ -195,24 +206,29 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
             skipped = sum(1 for r in mine if r.skipped)
             failed = sum(1 for r in mine if r.error)
             click.echo(f"{len(mine)} {label}: {built} dibangun, {skipped} tidak berubah, {failed} gagal")
-    if site and not failures:
-        if site_config is None:
-            click.echo("situs: dilewati (mkdocs.yml tidak ada di samping folder sumber)")
-        elif not covers_whole_tree(paths, site_config):
-            click.echo("situs: dilewati (hanya sebagian sumber yang dibangun; situs dibangun dari seluruh "
-                       "folder sumber)")
-        elif chosen != FORMAT_NAMES:
-            click.echo(f"situs: dilewati (situs memerlukan semua format: {', '.join(FORMAT_NAMES)})")
-        else:
-            from sopdoc.site.mkdocs_build import build_site
+    return failures
 
-            built_site = build_site(project, out, site_config)
-            click.echo(f"situs: {built_site.pages} halaman -> {built_site.site_dir}")
-            for signed in built_site.stale_signatures:
-                click.echo(f"situs: peringatan: {signed} menandatangani versi lama dokumennya; yang diterbitkan "
-                           "PDF baru tanpa tanda tangan. Tandatangani ulang PDF yang baru.", err=True)
-    click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {out}")
-    return not failures
+
+def _build_site(project: Project, paths: list[Path], chosen: tuple[str, ...], out: Path,
+                site_config: Path | None) -> None:
+    """The public site, when this run can build it; otherwise says why not."""
+    from sopdoc.site.config import covers_whole_tree
+
+    if site_config is None:
+        click.echo("situs: dilewati (mkdocs.yml tidak ada di samping folder sumber)")
+    elif not covers_whole_tree(paths, site_config):
+        click.echo("situs: dilewati (hanya sebagian sumber yang dibangun; situs dibangun dari seluruh "
+                   "folder sumber)")
+    elif chosen != FORMAT_NAMES:
+        click.echo(f"situs: dilewati (situs memerlukan semua format: {', '.join(FORMAT_NAMES)})")
+    else:
+        from sopdoc.site.mkdocs_build import build_site
+
+        built_site = build_site(project, out, site_config)
+        click.echo(f"situs: {built_site.pages} halaman -> {built_site.site_dir}")
+        for signed in built_site.stale_signatures:
+            click.echo(f"situs: peringatan: {signed} menandatangani versi lama dokumennya; yang diterbitkan "
+                       "PDF baru tanpa tanda tangan. Tandatangani ulang PDF yang baru.", err=True)
 
 
 @cli.command()

@@ -2,7 +2,7 @@
 
 Each field that a source file sets is declared here, once, with the kind of value it takes and
 the description an editor shows the clerk (`source_key`); the schema, the JSON Schema and the
-loader are derived from these declarations (`sopdoc.sources.kinds.record_of`, `from_values`). A
+loader are derived from these declarations (`sopdoc.sources.records`: `record_of`, `from_values`). A
 new optional key is one line here, and then the renderer that shows it.
 
 Facts that several renderers need (a step's symbol, its outgoing arrows, an SOP's total time,
@@ -36,10 +36,8 @@ from typing import ClassVar
 
 from sopdoc.diagnostics import Location
 from sopdoc.indonesian import from_roman, group_nip
-from sopdoc.sources.kinds import (
-    Choice, Date, Field, Flag, Key, ListOf, Nip, Record, RecordOf, Roman, StepId, Table, Target, Text,
-    TextOrList, Waktu, source_key,
-)
+from sopdoc.sources.kinds import Choice, Date, Flag, Key, Nip, Roman, StepId, Target, Text, TextOrList, Waktu
+from sopdoc.sources.records import Field, ListOf, Record, RecordOf, Table, source_key
 from sopdoc.waktu import Duration
 
 PAPER_SIZES = ("F4", "A4", "Letter", "Legal")  # tata_letak.kertas; their sizes are the layout's

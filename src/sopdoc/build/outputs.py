@@ -55,10 +55,10 @@ class SopJob:
 
 
 @dataclass
-class KeputusanJob:
+class DecreeJob:
     """A decree being rendered with its lampiran (after the members' own documents)."""
 
-    keputusan: Keputusan
+    decree: Keputusan
     office: Instansi
     members: tuple[Sop, ...]  # in lampiran order
     out: Path
@@ -69,19 +69,18 @@ class KeputusanJob:
     def text(self):
         from sopdoc.render.content import decree_text
 
-        return decree_text(self.keputusan, self.office, self.members)
+        return decree_text(self.decree, self.office, self.members)
 
 
 def _sop_pdf(job: SopJob) -> bytes:
     from sopdoc.render.pdf.html import render_lampiran_html
-    from sopdoc.render.pdf.keputusan import embedded_sources
-    from sopdoc.render.pdf.writer import PdfOptions, write_pdf
+    from sopdoc.render.pdf.writer import PdfOptions, embedded_sources, write_pdf
     from sopdoc.reproducible import epoch_of
 
     sop = job.sop
     html = render_lampiran_html(sop, job.plan, job.pictures_of_kind("svg"))
     options = PdfOptions((sop.office.folder,), epoch_of(sop.tanggal_revisi or sop.tanggal_efektif),
-                         attachments=embedded_sources(sop.office, (sop,)), signature_element="ruang-ttd",
+                         embedded=embedded_sources(sop.office, (sop,)), signature_element="ruang-ttd",
                          public_url=public_url(job.site_url, sop.office.slug, sop.slug))
     return write_pdf(html, options)
 
@@ -99,14 +98,14 @@ def _sop_svg(job: SopJob) -> bytes:
     return render(swimlane_dot(plan_swimlane(job.sop)), "svg")
 
 
-def _keputusan_pdf(job: KeputusanJob) -> bytes:
-    from sopdoc.render.pdf.keputusan import render_keputusan_pdf
+def _decree_pdf(job: DecreeJob) -> bytes:
+    from sopdoc.render.pdf.keputusan import render_decree_pdf
 
     lampiran = [sop_path(job.out, sop, "pdf").read_bytes() for sop in job.members]
-    return render_keputusan_pdf(job.text, lampiran, public_url(job.site_url, job.office.slug))
+    return render_decree_pdf(job.text, lampiran, public_url(job.site_url, job.office.slug))
 
 
-def _keputusan_docx(job: KeputusanJob) -> bytes:
+def _decree_docx(job: DecreeJob) -> bytes:
     from sopdoc.render.docx.keputusan import render_bundle_docx
 
     return render_bundle_docx(job.text, job.pictures_of)
@@ -117,26 +116,26 @@ class OutputFormat:
     name: str  # also the file extension
     description: str  # for `sopdoc build --help`
     render_sop: Callable[[SopJob], bytes]
-    render_keputusan: Callable[[KeputusanJob], bytes] | None = None  # None: not made for a decree
+    render_decree: Callable[[DecreeJob], bytes] | None = None  # None: not made for a decree
     flowchart_pictures: tuple[str, ...] = ()  # Graphviz outputs of each flowchart page it embeds
     download_label: str | None = None  # offered for download on the site, under this label
 
 
 FORMATS = (
-    OutputFormat("pdf", "lampiran PDF/A dan keputusan", _sop_pdf, _keputusan_pdf, ("svg",), "PDF"),
-    OutputFormat("docx", "lampiran dan keputusan untuk Word", _sop_docx, _keputusan_docx, ("png",), "DOCX"),
+    OutputFormat("pdf", "lampiran PDF/A dan keputusan", _sop_pdf, _decree_pdf, ("svg",), "PDF"),
+    OutputFormat("docx", "lampiran dan keputusan untuk Word", _sop_docx, _decree_docx, ("png",), "DOCX"),
     OutputFormat("svg", "diagram alir untuk situs", _sop_svg),
 )
 FORMAT = {fmt.name: fmt for fmt in FORMATS}
 FORMAT_NAMES = tuple(FORMAT)
 
 
-def keputusan_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(name for name in formats if FORMAT[name].render_keputusan is not None)
+def decree_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in formats if FORMAT[name].render_decree is not None)
 
 
-def keputusan_stem(keputusan: Keputusan) -> str:
-    return f"keputusan-{keputusan.key}"
+def decree_stem(decree: Keputusan) -> str:
+    return f"keputusan-{decree.key}"
 
 
 def document_path(out: Path, office_slug: str, stem: str, fmt: str) -> Path:
@@ -147,8 +146,8 @@ def sop_path(out: Path, sop: Sop, fmt: str) -> Path:
     return document_path(out, sop.office.slug, sop.slug, fmt)
 
 
-def keputusan_path(out: Path, office: Instansi, keputusan: Keputusan, fmt: str) -> Path:
-    return document_path(out, office.slug, keputusan_stem(keputusan), fmt)
+def decree_path(out: Path, office: Instansi, decree: Keputusan, fmt: str) -> Path:
+    return document_path(out, office.slug, decree_stem(decree), fmt)
 
 
 def signed_copy_path(pdf: Path) -> Path:

@@ -20,7 +20,7 @@ from sopdoc.errors import SopdocError
 from sopdoc.fingerprint import code_fingerprint
 from sopdoc.fileio import write_atomic
 from sopdoc.build.outputs import (
-    BUILD_STATE_FILE, FORMAT, KeputusanJob, SopJob, keputusan_formats, keputusan_path, keputusan_stem, sop_path,
+    BUILD_STATE_FILE, FORMAT, DecreeJob, SopJob, decree_formats, decree_path, decree_stem, sop_path,
 )
 from sopdoc.build.pictures import PictureStore
 from sopdoc.model import Instansi, Keputusan, Sop, decrees_with_members
@@ -73,15 +73,15 @@ def _warm_worker() -> None:
     import docx  # noqa: F401
 
 
-def render_keputusan(decree: Keputusan, office: Instansi, members: tuple[Sop, ...], formats: tuple[str, ...],
+def render_decree(decree: Keputusan, office: Instansi, members: tuple[Sop, ...], formats: tuple[str, ...],
                      out: Path, site_url: str | None = None, member_keys: dict[str, str] | None = None) -> SopResult:
     """The Keputusan with its lampiran (after the members' own PDFs are built); in a worker.
     `member_keys` (slug -> input key) lets the DOCX reuse the pictures the members' jobs drew."""
-    stem = keputusan_stem(decree)
+    stem = decree_stem(decree)
     try:
-        job = KeputusanJob(decree, office, members, out, site_url, PictureStore(out).pictures_for(member_keys or {}))
-        outputs = {fmt: FORMAT[fmt].render_keputusan(job) for fmt in formats}
-        paths = {fmt: keputusan_path(out, office, decree, fmt) for fmt in formats}
+        job = DecreeJob(decree, office, members, out, site_url, PictureStore(out).pictures_for(member_keys or {}))
+        outputs = {fmt: FORMAT[fmt].render_decree(job) for fmt in formats}
+        paths = {fmt: decree_path(out, office, decree, fmt) for fmt in formats}
         for fmt, data in outputs.items():
             write_atomic(paths[fmt], data)
         return SopResult(stem, office.slug, tuple(paths.values()), kind="keputusan")
@@ -89,7 +89,7 @@ def render_keputusan(decree: Keputusan, office: Instansi, members: tuple[Sop, ..
         return SopResult(stem, office.slug, error=str(exc), kind="keputusan")
 
 
-def keputusan_key(decree: Keputusan, office: Instansi, member_keys: list[str], formats: tuple[str, ...]) -> str:
+def decree_key(decree: Keputusan, office: Instansi, member_keys: list[str], formats: tuple[str, ...]) -> str:
     digest = hashlib.sha256(code_fingerprint().encode())
     for part in (repr(decree), repr(office), ",".join(formats), *member_keys):
         digest.update(part.encode())
@@ -126,21 +126,21 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
             todo.append((render_sop, (sop, formats, out, site_url, key), key))
     _run(todo, jobs, finished)
 
-    bundle_formats = keputusan_formats(formats)
+    bundle_formats = decree_formats(formats)
     failed = {(r.office, r.slug) for r in results if r.error}
     todo = []
     for decree, office, members in (decrees_with_members(sops) if bundle_formats else []):
-        slug = keputusan_stem(decree)
+        slug = decree_stem(decree)
         if any((office.slug, sop.slug) in failed for sop in members):
             finished(SopResult(slug, office.slug, error="ada lampiran yang gagal dibangun", kind="keputusan"))
             continue
         member_keys = {sop.slug: sop_keys[(office.slug, sop.slug)] for sop in members}
-        key = keputusan_key(decree, office, list(member_keys.values()), bundle_formats)
-        paths = [keputusan_path(out, office, decree, fmt) for fmt in bundle_formats]
+        key = decree_key(decree, office, list(member_keys.values()), bundle_formats)
+        paths = [decree_path(out, office, decree, fmt) for fmt in bundle_formats]
         if unchanged(f"{office.slug}/{slug}", key, paths):
             finished(SopResult(slug, office.slug, tuple(paths), skipped=True, key=key, kind="keputusan"))
         else:
-            todo.append((render_keputusan, (decree, office, members, bundle_formats, out, site_url, member_keys), key))
+            todo.append((render_decree, (decree, office, members, bundle_formats, out, site_url, member_keys), key))
     _run(todo, jobs, finished)
 
     for result in results:

@@ -8,11 +8,12 @@ the off-page connector pairs where the flow crosses a page break. No I/O here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sopdoc.errors import SopdocError
-from sopdoc.indonesian import alphabetic_label
 from sopdoc.model import Sop, Langkah, Symbol
+from sopdoc.layout.flowchart import CONNECTOR_BAND, connector_pairs, connector_symbols, step_symbols
+from sopdoc.layout.geometry import Column, FlowPage, Row
 from sopdoc.layout.textmetrics import TextStyle, mm
 
 PAPER = {  # landscape: (width, height)
@@ -43,85 +44,10 @@ IDENTITY_SPLIT = (450, 180, 370)
 PAGE_SAFETY = mm(4)
 MIN_STEP_ROW = mm(12)
 MIN_DECISION_ROW = mm(15)
-CONNECTOR_BAND = mm(11)
-SYMBOL_HEIGHT = mm(7)
-DECISION_HEIGHT = mm(10)
-END_HEIGHT = mm(6)
-CONNECTOR_SIZE = mm(6)
 
 
 class LayoutError(SopdocError):
     """The SOP cannot be laid out (a row taller than a page)."""
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # "no", "uraian", "actor:<key>", "kelengkapan", "waktu", "output", "keterangan"
-    title: str
-    x: int  # from the table's left edge
-    width: int
-
-    @property
-    def is_actor(self) -> bool:
-        return self.key.startswith("actor:")
-
-    @property
-    def center(self) -> int:
-        return self.x + self.width // 2
-
-
-@dataclass(frozen=True)
-class Row:
-    """A table row of a flowchart page. kind: 'step', 'band-top', 'band-bottom', 'total'."""
-
-    kind: str
-    y: int  # from the top of the page's rows (below the header)
-    height: int
-    step: int | None = None
-    cells: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column key -> wrapped lines
-
-
-@dataclass(frozen=True)
-class Node:
-    """A shape of the diagram, in diagram coordinates (origin: top-left of the actor area)."""
-
-    id: str
-    shape: str  # "terminator", "process", "decision", "connector"
-    cx: int
-    cy: int
-    width: int
-    height: int
-    step: int | None = None
-    label: str = ""  # connector letter
-
-    @property
-    def box(self) -> tuple[int, int, int, int]:
-        return (self.cx - self.width // 2, self.cy - self.height // 2,
-                self.cx + self.width // 2, self.cy + self.height // 2)
-
-
-@dataclass(frozen=True)
-class Arrow:
-    source: str
-    target: str
-    label: str | None = None  # "Ya" / "Tidak"
-
-
-@dataclass(frozen=True)
-class FlowPage:
-    number: int  # 1-based among the flowchart pages
-    rows: tuple[Row, ...]
-    nodes: tuple[Node, ...]
-    arrows: tuple[Arrow, ...]
-    show_header: bool
-
-    @property
-    def diagram_rows(self) -> tuple[Row, ...]:
-        return tuple(row for row in self.rows if row.kind != "total")
-
-    @property
-    def diagram_height(self) -> int:
-        return sum(row.height for row in self.diagram_rows)
 
 
 @dataclass(frozen=True)
@@ -272,7 +198,7 @@ def plan_layout(sop: Sop) -> LayoutPlan:
                               setup.ulang_judul_tabel, sop)
     page_of = {step.number: index for index, rows in enumerate(pages_of_rows) for step, _, _ in rows}
     pages = []
-    connectors = _connector_pairs(sop, page_of)
+    connectors = connector_pairs(sop, page_of)
     for index, rows in enumerate(pages_of_rows):
         pages.append(_flow_page(index, len(pages_of_rows), rows, sop, by_key, connectors,
                                 setup.ulang_judul_tabel or index == 0, total_cells, total_height))
@@ -299,22 +225,21 @@ def _paginate(step_rows, total_height, content_height, header_height, repeat_hea
     return pages
 
 
-def _connector_pairs(sop: Sop, page_of: dict[int, int]) -> list[tuple[str, int, int, str | None]]:
-    """(letter, source step, target step, branch label) of each arrow crossing a page break."""
-    pairs = []
-    for step in sop.langkah:
-        for edge in step.edges:
-            if edge.target is not None and page_of[edge.target] != page_of[step.number]:
-                pairs.append((alphabetic_label(len(pairs)), step.number, edge.target, edge.label))
-    return pairs
-
-
 def _flow_page(index, page_count, rows_in, sop, by_key, connectors, show_header, total_cells, total_height):
     actor_x0 = next(c.x for c in by_key.values() if c.is_actor)
     column_of = {a.key: by_key[f"actor:{a.key}"] for a in sop.pelaksana}
-    steps = {s.number: s for s in sop.langkah}
-    page_steps = {step.number for step, _, _ in rows_in}
+    rows, row_of = _page_rows(index, page_count, rows_in, total_cells, total_height)
+    page_steps = set(row_of)
+    nodes, arrows = step_symbols(sop, row_of, column_of, actor_x0)
+    connector_nodes, connector_arrows = connector_symbols(sop, connectors, page_steps, rows, index, page_count,
+                                                          column_of, by_key, actor_x0)
+    return FlowPage(index + 1, tuple(rows), tuple(nodes + connector_nodes), tuple(arrows + connector_arrows),
+                    show_header)
 
+
+def _page_rows(index, page_count, rows_in, total_cells, total_height) -> tuple[list[Row], dict[int, Row]]:
+    """The rows of one page, top down: the connector band above (after page 1), the steps, then
+    the connector band below or, on the last page, the total."""
     rows: list[Row] = []
     y = 0
     if index > 0:
@@ -328,63 +253,6 @@ def _flow_page(index, page_count, rows_in, sop, by_key, connectors, show_header,
         y += height
     if index < page_count - 1:
         rows.append(Row("band-bottom", y, CONNECTOR_BAND))
-        y += CONNECTOR_BAND
     else:
         rows.append(Row("total", y, total_height, None, total_cells))
-
-    nodes: list[Node] = []
-    arrows: list[Arrow] = []
-    for number in sorted(page_steps):
-        step, row = steps[number], row_of[number]
-        column = column_of[step.pelaksana.key]
-        cx, cy = column.center - actor_x0, row.y + row.height // 2
-        if step.symbol is Symbol.DECISION:
-            nodes.append(Node(f"s{number}", "decision", cx, cy, min(column.width - mm(3), mm(16)),
-                              DECISION_HEIGHT, number))
-        else:
-            shape = "terminator" if step.symbol is Symbol.TERMINATOR else "process"
-            nodes.append(Node(f"s{number}", shape, cx, cy, min(column.width - mm(4), mm(20)),
-                              SYMBOL_HEIGHT, number))
-        for edge in step.edges:
-            if edge.ends:  # a 'selesai' branch: its own end terminator beside the decision
-                beside = _beside(column, sop, column_of)
-                nodes.append(Node(f"e{number}", "terminator", beside.center - actor_x0, cy,
-                                  min(beside.width - mm(4), mm(14)), END_HEIGHT, number))
-                arrows.append(Arrow(f"s{number}", f"e{number}", edge.label))
-            elif edge.target in page_steps:
-                arrows.append(Arrow(f"s{number}", f"s{edge.target}", edge.label))
-
-    # Off-page connectors: the pentagon below (or above) the source's column on the source page,
-    # and its twin in the same column on the target page.
-    placed: dict[tuple[str, str], list[Node]] = {}
-    band_y = {"band-top": rows[0].y + CONNECTOR_BAND // 2 if index > 0 else None,
-              "band-bottom": rows[-1].y + CONNECTOR_BAND // 2 if index < page_count - 1 else None}
-    for letter, source, target, label in connectors:
-        column = column_of[steps[source].pelaksana.key]
-        forward = target > source
-        if source in page_steps:
-            band = "band-bottom" if forward else "band-top"
-            node = Node(f"c{letter}o", "connector", 0, band_y[band], CONNECTOR_SIZE, CONNECTOR_SIZE, label=letter)
-            placed.setdefault((band, column.key), []).append(node)
-            arrows.append(Arrow(f"s{source}", node.id, label))
-        if target in page_steps:
-            band = "band-top" if forward else "band-bottom"
-            node = Node(f"c{letter}i", "connector", 0, band_y[band], CONNECTOR_SIZE, CONNECTOR_SIZE, label=letter)
-            placed.setdefault((band, column.key), []).append(node)
-            arrows.append(Arrow(node.id, f"s{target}"))
-    for (band, key), group in placed.items():
-        column = by_key[key]
-        for position, node in enumerate(group):
-            cx = column.x - actor_x0 + column.width * (position + 1) // (len(group) + 1)
-            nodes.append(Node(node.id, node.shape, cx, node.cy, node.width, node.height, label=node.label))
-    return FlowPage(index + 1, tuple(rows), tuple(nodes), tuple(arrows), show_header)
-
-
-def _beside(column: Column, sop: Sop, column_of: dict[str, Column]) -> Column:
-    ordered = [column_of[a.key] for a in sop.pelaksana]
-    position = ordered.index(column)
-    if position + 1 < len(ordered):
-        return ordered[position + 1]
-    if position > 0:
-        return ordered[position - 1]
-    return column
+    return rows, row_of

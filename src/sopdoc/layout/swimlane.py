@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sopdoc.layout.plan import Arrow, Node
+from sopdoc.layout.geometry import Arrow, Node
 from sopdoc.layout.textmetrics import TextStyle, mm
 from sopdoc.model import Sop, Symbol
 

@@ -15,7 +15,8 @@ import subprocess
 import zlib
 
 from sopdoc.errors import SopdocError
-from sopdoc.layout.plan import Arrow, FlowPage, LayoutPlan, Node
+from sopdoc.layout.geometry import Arrow, FlowPage, Node
+from sopdoc.layout.plan import LayoutPlan
 from sopdoc.layout.swimlane import SwimlanePlan
 from sopdoc.layout.textmetrics import FONT_FAMILY, UM_PER_INCH
 

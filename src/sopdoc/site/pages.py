@@ -18,7 +18,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from sopdoc.build.outputs import keputusan_stem, sop_path
+from sopdoc.build.outputs import decree_stem, sop_path
 from sopdoc.indonesian import format_date
 from sopdoc.model import Instansi, Keputusan, Langkah, Project, Sop, decrees_with_members
 from sopdoc.render.content import identity_dates, identity_grid, lampiran_heading, office_address
@@ -150,7 +150,7 @@ def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
 
     for entry in project.offices:
         office = entry.office
-        decrees = [(decree, publish(office, keputusan_stem(decree)), members)
+        decrees = [(decree, publish(office, decree_stem(decree)), members)
                    for decree, _, members in decrees_with_members(list(entry.sops))]
         files[f"{office.slug}/index.md"] = office_page(office, entry.sops, decrees).encode()
         for sop in entry.sops:

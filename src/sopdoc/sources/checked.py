@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sopdoc.diagnostics import Diagnostics, Location
 from sopdoc.sources.cache import CheckCache
-from sopdoc.sources.kinds import CheckContext, Record, check
+from sopdoc.sources.kinds import CheckContext
+from sopdoc.sources.records import Record, check
 from sopdoc.sources.located_yaml import MAX_SOURCE_BYTES, load_yaml
 
 OFFICE_FILE = "instansi.yml"

@@ -12,7 +12,7 @@ from sopdoc.model import Instansi, Keputusan, Pejabat
 from sopdoc.sources.cache import CheckCache
 from sopdoc.sources.checked import OFFICE_FILE, SLUG_RE, Located, check_file, did_you_mean
 from sopdoc.sources.keys import INSTANSI
-from sopdoc.sources.kinds import from_values
+from sopdoc.sources.records import from_values
 
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 MAX_LOGO_BYTES = 5 * 1024 * 1024

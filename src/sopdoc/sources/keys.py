@@ -4,7 +4,7 @@ declare (see `sopdoc.model`): what the loader checks and what `sopdoc schema` ex
 from __future__ import annotations
 
 from sopdoc.model import Instansi, Sop
-from sopdoc.sources.kinds import record_of
+from sopdoc.sources.records import record_of
 
 INSTANSI = record_of(Instansi)
 SOP = record_of(Sop)

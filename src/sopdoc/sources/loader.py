@@ -22,7 +22,7 @@ from sopdoc.sources.cache import CheckCache
 from sopdoc.sources.checked import OFFICE_FILE, SLUG_RE, Located, check_file, did_you_mean, is_source_file
 from sopdoc.sources.instansi import OfficeFile, load_office
 from sopdoc.sources.keys import SOP
-from sopdoc.sources.kinds import from_values
+from sopdoc.sources.records import from_values
 
 
 # ---------------------------------------------------------------- discovery

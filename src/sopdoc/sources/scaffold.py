@@ -14,7 +14,7 @@ from sopdoc.errors import ScaffoldError
 from sopdoc.fileio import write_atomic
 from sopdoc.sources.keys import INSTANSI, SOP
 from sopdoc.sources.checked import OFFICE_FILE, SLUG_RE
-from sopdoc.sources.kinds import json_schema
+from sopdoc.sources.records import json_schema
 from sopdoc.sources.located_yaml import Mapping, load_yaml
 from sopdoc.diagnostics import Diagnostics
 

@@ -17,7 +17,8 @@ from sopdoc.render.docx.wordml import (
     add_field, cant_split, cell_grid, cell_margins, emu, exact_lines, fixed_layout, mark_header_row,
     restart_page_numbers, save_reproducibly, set_font, set_paragraph_style, set_run, span_cells, table_borders,
 )
-from sopdoc.layout.plan import PAD_X, PAD_Y, FlowPage, LayoutPlan
+from sopdoc.layout.geometry import FlowPage
+from sopdoc.layout.plan import PAD_X, PAD_Y, LayoutPlan
 from sopdoc.model import Sop
 from sopdoc.render.content import identity_dates, identity_grid, lampiran_heading, office_address, running_header
 from sopdoc.layout.textmetrics import FONT_FAMILY, mm
@@ -122,8 +123,14 @@ class LampiranWriter:
         return table
 
     def _identity(self) -> None:
-        sop, width = self.sop, self.plan.table_width
-        heading = lampiran_heading(sop)
+        """The first page: the lampiran heading (when attached), the identity table, the grid."""
+        self._lampiran_heading()
+        self._identity_table()
+        self._identity_grid()
+
+    def _lampiran_heading(self) -> None:
+        width = self.plan.table_width
+        heading = lampiran_heading(self.sop)
         if heading is not None:
             block = self._table(4, [width - mm(120), mm(20), mm(100)], borders=False)
             rows = [
@@ -137,6 +144,8 @@ class LampiranWriter:
                     self._text(cell.paragraphs[0], text, size=8.5)
             self._tiny_paragraph()
 
+    def _identity_table(self) -> None:
+        sop = self.sop
         widths = list(self.plan.identity_widths)
         table = self._table(6, widths)
         cells = cell_grid(table)
@@ -177,7 +186,8 @@ class LampiranWriter:
                     cell.runs[-1].add_break()
         span_cells(cells, 0, 0, 5, 0, widths)
 
-        sections = identity_grid(sop)
+    def _identity_grid(self) -> None:
+        sections = identity_grid(self.sop)
         grid = cell_grid(self._table(2 * len(sections), list(self.plan.grid_widths)))
         for index, pair in enumerate(sections):
             for column, section in enumerate(pair):

@@ -18,6 +18,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from sopdoc.model import Instansi, Sop
 from sopdoc.render.pdf.html import TEMPLATES
 from sopdoc.reproducible import source_date_epoch
 
@@ -61,11 +62,19 @@ class EmbeddedSource:
     description: str
 
 
+def embedded_sources(office: Instansi, members: tuple[Sop, ...]) -> tuple[EmbeddedSource, ...]:
+    """The office file and every member's SOP file, byte for byte."""
+    files = [EmbeddedSource(office.source.name, office.source.read_bytes(), f"Sumber instansi {office.nama}")]
+    files.extend(EmbeddedSource(sop.source.name, sop.source.read_bytes(),
+                                f"Sumber SOP {sop.nomor} {sop.nama}") for sop in members)
+    return tuple(files)
+
+
 @dataclass(frozen=True)
 class PdfOptions:
     asset_roots: tuple[Path, ...]
     epoch: int  # fixes every timestamp the toolchain might write
-    attachments: tuple[EmbeddedSource, ...] = ()
+    embedded: tuple[EmbeddedSource, ...] = ()  # files attached to the PDF (relationship Source)
     signature_element: str | None = None  # id of the element whose box receives the signature
     public_url: str | None = None
 
@@ -90,7 +99,7 @@ def element_box(document, element_id: str) -> tuple[int, tuple[float, float, flo
 
 
 def write_document(document, options: PdfOptions) -> bytes:
-    """PDF/A-3b bytes of a rendered document, with the source attachments and sopdoc's keys."""
+    """PDF/A-3b bytes of a rendered document, with the embedded sources and sopdoc's keys."""
     custom = document.metadata.custom
     if options.signature_element:
         found = element_box(document, options.signature_element)
@@ -102,7 +111,7 @@ def write_document(document, options: PdfOptions) -> bytes:
     stamp = _dt.datetime.fromtimestamp(options.epoch, _dt.timezone.utc)
     attachments = [Attachment(file_obj=io.BytesIO(item.data), name=item.name, description=item.description,
                               created=stamp, modified=stamp, relationship="Source")
-                   for item in options.attachments]
+                   for item in options.embedded]
     with source_date_epoch(options.epoch):  # read by fontTools when it subsets fonts
         return document.write_pdf(pdf_identifier=b"sopdoc", pdf_variant=PDF_VARIANT, attachments=attachments,
                                   custom_metadata=True)
