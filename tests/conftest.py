@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,21 @@ from click.testing import CliRunner
 from sopdoc.cli import cli
 from sopdoc.sources.loader import load_project
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 CORPUS = ROOT / "sop_sources"
-TEST_ROOTS = Path(__file__).resolve().parent / "roots"
+TEST_ROOTS = TESTS / "roots"
+GOLDEN = TESTS / "golden"
+AXE = TESTS / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare a text output with tests/golden/<name>. After an intended change, regenerate with
+    `SOPDOC_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests` and review `git diff tests/golden`."""
+    path = GOLDEN / name
+    if os.environ.get("SOPDOC_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}; see assert_golden in conftest.py"
 
 # Line numbers matter: validation tests replace one numbered line and assert where the
 # diagnostic points. Keep these texts in sync with the line numbers used in the tests.

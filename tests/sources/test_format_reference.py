@@ -11,11 +11,11 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "source-format.md"
+DOC = ROOT / "docs" / "source-format.md"
 SECTIONS = {"instansi": "## `instansi.yml`", "sop": "## An SOP file"}
 ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*(yes|no)\s*\|")
 

@@ -1,28 +1,16 @@
 """Golden transcripts of text outputs.
 
-To update after an intended change: `SOPDOC_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py`,
-then review `git diff tests/golden` by eye before committing.
+To update after an intended change: `SOPDOC_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests`, then
+review `git diff tests/golden` by eye before committing.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from click.testing import CliRunner
 
-from conftest import TEST_ROOTS
+from conftest import TEST_ROOTS, assert_golden
 
 from sopdoc.cli import cli
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
-
-
-def assert_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("SOPDOC_UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}; see the module docstring"
 
 
 def test_twenty_mistakes_give_twenty_located_diagnostics(monkeypatch):

@@ -11,11 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import SCRIPT, script_site
+from conftest import AXE, SCRIPT, script_site
 from sopdoc.site.serve import SiteServer
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 # As root and offline: no sandbox, and no background calls to Google that a closed network refuses.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -15,7 +15,7 @@ import markdown
 import pytest
 from click.testing import CliRunner
 
-from conftest import BASE_SOP, CORPUS, PASSWORD, build_site_project, office_tree, replace_line, script_site
+from conftest import BASE_SOP, CORPUS, PASSWORD, ROOT, build_site_project, office_tree, replace_line, script_site
 from sopdoc.build.outputs import public_url, signed_copy_path
 from sopdoc.cli import cli
 from sopdoc.sources.loader import load_project
@@ -26,7 +26,7 @@ from sopdoc.site.config import site_url_of
 
 NO_DOWNLOADS = Downloads(())
 
-SITE_URL = site_url_of(Path(__file__).resolve().parent.parent / "mkdocs.yml")
+SITE_URL = site_url_of(ROOT / "mkdocs.yml")
 
 
 def corpus_sop(office: str, slug: str):

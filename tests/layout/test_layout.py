@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BASE_INSTANSI, CORPUS, TEST_ROOTS
-from test_golden import assert_golden
+from conftest import BASE_INSTANSI, CORPUS, TEST_ROOTS, assert_golden
 
 from sopdoc.render.graphviz import page_dot
 from sopdoc.errors import SopdocError
