@@ -1,0 +1,1 @@
+"""Model -> geometry, no I/O: text metrics, the page plan, the flowchart on each page, the swimlane."""

@@ -1,0 +1,1 @@
+"""PAdES signatures: `sopdoc sign` and `sopdoc verify`."""

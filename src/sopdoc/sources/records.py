@@ -178,9 +178,13 @@ def check(node: Node | None, spec: Record, path: Path, diagnostics: Diagnostics)
     return (None if values is INVALID else values), ctx
 
 
+FORMAT_REFERENCE = "docs/source-format.md"  # in sopdoc's repository
+
+
 def json_schema(spec: Record, title: str) -> dict:
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title}
     schema.update(spec.json_schema())
+    schema["description"] += f". Rujukan lengkap format sumber: {FORMAT_REFERENCE} di repositori sopdoc."
     return schema
 
 
