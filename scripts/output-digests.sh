@@ -15,12 +15,13 @@ trap 'rm -rf "$work"' EXIT
 # The corpus with its site: a copy of the project layout (mkdocs.yml beside sop_sources/).
 mkdir -p "$work/corpus"
 cp -r mkdocs.yml sop_sources "$work/corpus/"
-(cd "$work/corpus" && "$sopdoc" build sop_sources --out build --jobs 2 >/dev/null)
+(cd "$work/corpus" && "$sopdoc" build sop_sources --out build --jobs 2 >/dev/null) || { echo "output-digests: the corpus did not build" >&2; exit 1; }
 
 # The test projects that build (documents only: they have no mkdocs.yml).
 for root in valid a4-paper long-flow; do
   cp -r "tests/roots/$root" "$work/$root"
-  "$sopdoc" build "$work/$root" --out "$work/$root-build" --jobs 2 >/dev/null
+  "$sopdoc" build "$work/$root" --out "$work/$root-build" --jobs 2 >/dev/null \
+    || { echo "output-digests: tests/roots/$root did not build" >&2; exit 1; }
 done
 
 cd "$work"

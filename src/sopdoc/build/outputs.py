@@ -101,8 +101,8 @@ def _sop_svg(job: SopJob) -> bytes:
 def _decree_pdf(job: DecreeJob) -> bytes:
     from sopdoc.render.pdf.keputusan import render_decree_pdf
 
-    lampiran = [sop_path(job.out, sop, "pdf").read_bytes() for sop in job.members]
-    return render_decree_pdf(job.text, lampiran, public_url(job.site_url, job.office.slug))
+    member_pdfs = [sop_path(job.out, sop, "pdf").read_bytes() for sop in job.members]
+    return render_decree_pdf(job.text, member_pdfs, public_url(job.site_url, job.office.slug))
 
 
 def _decree_docx(job: DecreeJob) -> bytes:

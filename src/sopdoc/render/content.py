@@ -43,6 +43,41 @@ def identity_dates(sop: Sop) -> tuple[tuple[str, str | None], ...]:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """The block an official signs in: jabatan above the space, the name (or a blank line to fill
+    by hand) below it, then pangkat and NIP when known."""
+
+    jabatan: str  # printed in capitals
+    nama: str | None  # None: left blank
+    pangkat: str | None
+    nip: str | None  # "NIP. 19790709 199810 1 002"
+
+
+def signature(official: Pejabat) -> Signature:
+    return Signature(official.jabatan.upper(), official.nama, official.pangkat,
+                     f"NIP. {official.nip_grouped}" if official.nip_grouped else None)
+
+
+@dataclass(frozen=True)
+class IdentityRow:
+    """A row of the identity table, right of the letterhead."""
+
+    label: str
+    value: str = ""  # "-" when the source gives nothing
+    signature: Signature | None = None  # the "Disahkan oleh" row
+    emphasis: bool = False  # the SOP's name
+
+
+def identity_rows(sop: Sop) -> tuple[IdentityRow, ...]:
+    return (
+        IdentityRow("Nomor SOP", sop.nomor),
+        *(IdentityRow(label, value or "-") for label, value in identity_dates(sop)),
+        IdentityRow("Disahkan oleh", signature=signature(sop.disahkan_oleh)),
+        IdentityRow("Nama SOP", sop.nama, emphasis=True),
+    )
+
+
+@dataclass(frozen=True)
 class LampiranHeading:
     """LAMPIRAN <nomor> KEPUTUSAN <jabatan> / NOMOR / TANGGAL / TENTANG, above the identity table."""
 
@@ -134,7 +169,7 @@ class DecreeText:
     title: str  # "KEPUTUSAN CAMAT JUMAPOLO"
     nomor: str
     tentang: str
-    signer: Pejabat
+    signature: Signature
     menimbang: tuple[tuple[str, str], ...]  # (letter, text)
     mengingat: tuple[tuple[str, str], ...]  # (number, text)
     menetapkan: str
@@ -196,7 +231,7 @@ def decree_text(decree: Keputusan, office: Instansi, members: tuple[Sop, ...]) -
         title=title,
         nomor=decree.nomor,
         tentang=decree.tentang,
-        signer=decree.ditetapkan_oleh,
+        signature=signature(decree.ditetapkan_oleh),
         menimbang=tuple((item_letter(i), text) for i, text in enumerate(menimbang)),
         mengingat=tuple((str(i), text) for i, text in enumerate(mengingat, 1)),
         menetapkan=f"{title} TENTANG {decree.tentang.upper()}.",

@@ -78,7 +78,7 @@ class DecreeWriter:
         for line in (text.title, f"NOMOR {text.nomor}", "TENTANG", text.tentang.upper()):
             self._paragraph(line, bold=True, align=center)
         self._paragraph()
-        self._paragraph(f"{text.signer.jabatan.upper()},", bold=True, align=center, space_after=8)
+        self._paragraph(f"{text.signature.jabatan},", bold=True, align=center, space_after=8)
 
     def _table(self, rows: int, widths: list[int]):
         table = self.doc.add_table(rows=rows, cols=len(widths))
@@ -125,21 +125,20 @@ class DecreeWriter:
                                           f"Nomor SOP {entry.nomor_sop})"), BODY_PT)
 
     def _signature(self) -> None:
-        text, signer = self.text, self.text.signer
-        block = mm(80)
-        cells = self._table(1, [self.content_width - block, block])
+        text, block = self.text, self.text.signature
+        block_width = mm(80)
+        cells = self._table(1, [self.content_width - block_width, block_width])
         cell = cells[0][1]
         lines = [(f"Ditetapkan di : {text.place}", False), (f"pada tanggal  : {text.date}", False), ("", False),
-                 (f"{signer.jabatan.upper()},", True), ("", False), ("", False), ("", False), ("", False),
-                 (signer.nama or "." * 40, True)]
-        lines += [(signer.pangkat, False)] if signer.pangkat else []
-        lines += [(f"NIP. {signer.nip_grouped}", False)] if signer.nip_grouped else []
+                 (f"{block.jabatan},", True), ("", False), ("", False), ("", False), ("", False),
+                 (block.nama or "." * 40, True)]
+        lines += [(extra, False) for extra in (block.pangkat, block.nip) if extra]
         for index, (line, bold) in enumerate(lines):
             paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
             if line:
                 run = paragraph.add_run(line)
                 set_run(run, BODY_PT, bold)
-                if bold and line == signer.nama:
+                if bold and line == block.nama:
                     run.font.underline = True
 
 

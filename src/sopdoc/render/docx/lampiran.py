@@ -20,7 +20,7 @@ from sopdoc.render.docx.wordml import (
 from sopdoc.layout.geometry import FlowPage
 from sopdoc.layout.plan import PAD_X, PAD_Y, LayoutPlan
 from sopdoc.model import Sop
-from sopdoc.render.content import identity_dates, identity_grid, lampiran_heading, office_address, running_header
+from sopdoc.render.content import identity_grid, identity_rows, lampiran_heading, office_address, running_header
 from sopdoc.layout.textmetrics import FONT_FAMILY, mm
 
 # The flowchart table's body text: the plan's line height, exactly (one style, not per paragraph)
@@ -147,7 +147,8 @@ class LampiranWriter:
     def _identity_table(self) -> None:
         sop = self.sop
         widths = list(self.plan.identity_widths)
-        table = self._table(6, widths)
+        rows = identity_rows(sop)
+        table = self._table(len(rows), widths)
         cells = cell_grid(table)
         kop = cells[0][0]
         kop.vertical_alignment = 1  # center
@@ -168,23 +169,19 @@ class LampiranWriter:
             extra.alignment = WD_ALIGN_PARAGRAPH.CENTER
             self._text(extra, line, size=7.5)
 
-        signer = sop.disahkan_oleh
-        values = [
-            ("Nomor SOP", [sop.nomor]),
-            *((label, [value or "-"]) for label, value in identity_dates(sop)),
-            ("Disahkan oleh", [signer.jabatan.upper(), "", "", "", signer.nama or "." * 40]
-             + ([signer.pangkat] if signer.pangkat else [])
-             + ([f"NIP. {signer.nip_grouped}"] if signer.nip_grouped else [])),
-            ("Nama SOP", [sop.nama]),
-        ]
-        for row, (label, texts) in zip(cells, values):
-            self._text(row[1].paragraphs[0], label, size=8.5)
+        for row, entry in zip(cells, rows):
+            self._text(row[1].paragraphs[0], entry.label, size=8.5)
             cell = row[2].paragraphs[0]
+            texts, bold = [entry.value], {0} if entry.emphasis else set()
+            if entry.signature is not None:
+                block = entry.signature
+                texts = [block.jabatan, "", "", "", block.nama or "." * 40, *filter(None, (block.pangkat, block.nip))]
+                bold = {4}
             for index, text in enumerate(texts):
-                self._text(cell, text, size=8.5, bold=label == "Nama SOP" or (label == "Disahkan oleh" and index == 4))
+                self._text(cell, text, size=8.5, bold=index in bold)
                 if index < len(texts) - 1:
                     cell.runs[-1].add_break()
-        span_cells(cells, 0, 0, 5, 0, widths)
+        span_cells(cells, 0, 0, len(rows) - 1, 0, widths)
 
     def _identity_grid(self) -> None:
         sections = identity_grid(self.sop)

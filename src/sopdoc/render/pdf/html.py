@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from sopdoc.layout.plan import LayoutPlan
 from sopdoc.model import Instansi, Sop
 from sopdoc.render.content import (
-    DecreeText, identity_dates, identity_grid, lampiran_heading, office_address, running_header,
+    DecreeText, identity_grid, identity_rows, lampiran_heading, office_address, running_header,
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -74,8 +74,7 @@ def render_lampiran_html(sop: Sop, plan: LayoutPlan, diagrams_svg: dict[int, byt
         lampiran=lampiran_heading(sop),
         logo=logo_uri(sop.office),
         address=office_address(sop.office),
-        dates=[(label, value or "-") for label, value in identity_dates(sop)],
-        signer=sop.disahkan_oleh,
+        identity=identity_rows(sop),
         grid=identity_grid(sop),
         diagrams={number: data_uri(svg, "image/svg+xml") for number, svg in diagrams_svg.items()},
     )
