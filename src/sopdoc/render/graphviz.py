@@ -79,10 +79,7 @@ def page_dot(plan: LayoutPlan, page: FlowPage) -> str:
         top, bottom = height - row.y, height - row.y - row.height
         lines.append(f'  subgraph cluster_row{index} {{ bb="0,{to_pt(bottom)},{to_pt(width)},{to_pt(top)}"; '
                      f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
-    lines.extend(node_line(node, height) for node in page.nodes)
-    lines.extend(arrow_line(arrow) for arrow in page.arrows)
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return _closed(lines, page.nodes, page.arrows, height)
 
 
 def swimlane_dot(plan: SwimlanePlan) -> str:
@@ -97,9 +94,12 @@ def swimlane_dot(plan: SwimlanePlan) -> str:
                      f'penwidth={LINE_WIDTH}; }}')
     lines.append(f'  subgraph cluster_titles {{ bb="0,{to_pt(height - plan.title_band)},{to_pt(width)},{to_pt(height)}"; '
                  f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
-    lines.extend(node_line(node, height) for node in plan.nodes)
-    lines.extend(arrow_line(arrow) for arrow in plan.arrows)
-    lines.append("}")
+    return _closed(lines, plan.nodes, plan.arrows, height)
+
+
+def _closed(lines: list[str], nodes, arrows, height: int) -> str:
+    """The graph's text: `lines` (header and clusters), then the pinned nodes and the arrows."""
+    lines = [*lines, *(node_line(node, height) for node in nodes), *(arrow_line(arrow) for arrow in arrows), "}"]
     return "\n".join(lines) + "\n"
 
 
