@@ -20,4 +20,4 @@ serve: setup
 	$(BIN)/sopdoc serve $(SOURCES) --out build
 
 clean:
-	rm -rf build site .site.new .site.old .pytest_cache .hypothesis
+	rm -rf build site .site.*.new .site.*.old .sopdoc-situs.lock .pytest_cache .hypothesis

@@ -81,7 +81,7 @@ def test_summary_lists_offices_sops_and_total_time(run, tmp_path):
 def test_internal_error_shows_no_traceback_unless_asked(run, tmp_path, monkeypatch):
     office_tree(tmp_path)
 
-    def broken(paths):
+    def broken(paths, cache_file=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(sopdoc.cli, "load_project", broken)

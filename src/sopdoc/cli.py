@@ -49,12 +49,18 @@ class SopdocGroup(click.Group):
         except Exception:
             if ctx.params.get("show_traceback"):
                 raise
-            with tempfile.NamedTemporaryFile("w", prefix="sopdoc-", suffix=".log", delete=False) as log:
-                traceback.print_exc(file=log)
+            log = _save_log(traceback.format_exc())
             raise UserError(
-                f"kesalahan internal (bug di sopdoc, bukan di berkas Anda); rincian tersimpan di {log.name}. "
+                f"kesalahan internal (bug di sopdoc, bukan di berkas Anda); rincian tersimpan di {log}. "
                 "Jalankan ulang dengan --traceback untuk melihatnya."
             ) from None
+
+
+def _save_log(text: str) -> str:
+    """A traceback kept for a bug report, out of the clerk's way."""
+    with tempfile.NamedTemporaryFile("w", prefix="sopdoc-", suffix=".log", delete=False) as log:
+        log.write(text)
+    return log.name
 
 
 @click.group(cls=SopdocGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,6 +80,15 @@ def _existing(paths: tuple[Path, ...]) -> list[Path]:
         if not path.exists():
             raise UserError(f"'{path}' tidak ditemukan", exit_code=2)
     return list(paths)
+
+
+def _load(paths: list[Path], cache_file: Path | None = None) -> tuple[Project, Diagnostics]:
+    """The sources checked, and checked against the outputs they would become."""
+    from sopdoc.build.outputs import name_conflicts
+
+    project, diagnostics = load_project(paths, cache_file=cache_file)
+    diagnostics.extend(name_conflicts(project))
+    return project, diagnostics
 
 
 def _report(diagnostics: Diagnostics, strict: bool, err: bool) -> bool:
@@ -99,7 +114,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
     PATH dapat berupa folder sumber (bawaan: sop_sources/), folder satu instansi, atau
     satu berkas SOP.
     """
-    _, diagnostics = load_project(_existing(paths))
+    _, diagnostics = _load(_existing(paths))
     if _report(diagnostics, strict, err=False):
         sys.exit(1)
 
@@ -109,7 +124,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
 @strict_option
 def summary(paths: tuple[Path, ...], strict: bool) -> None:
     """Periksa sumber, lalu cetak daftar instansi dan SOP dengan total waktunya."""
-    project, diagnostics = load_project(_existing(paths))
+    project, diagnostics = _load(_existing(paths))
     if _report(diagnostics, strict, err=True):
         sys.exit(1)
     click.echo(format_summary(project))
@@ -152,13 +167,26 @@ def build(paths, formats, out, jobs, force, no_site, strict) -> None:
 
 
 def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, jobs: int | None, force: bool,
-                      strict: bool, site: bool) -> bool:
-    """Documents, then the site; prints progress and problems. False when anything failed."""
+                      strict: bool, site: bool, wait: bool = False) -> bool:
+    """Documents, then the site, holding the output folder's lock (refused while another build
+    holds it, or with `wait`, after it); prints progress and problems. False when anything failed."""
+    from sopdoc.build.lock import FolderLock
+    from sopdoc.build.outputs import BUILD_LOCK_FILE
+
+    def waiting(pid: str) -> None:
+        click.echo(f"menunggu build lain{f' (pid {pid})' if pid else ''} selesai", err=True)
+
+    with FolderLock(out, BUILD_LOCK_FILE, wait=waiting if wait else None):
+        return _build_locked(paths, chosen, out, jobs, force, strict, site)
+
+
+def _build_locked(paths: list[Path], chosen: tuple[str, ...], out: Path, jobs: int | None, force: bool,
+                  strict: bool, site: bool) -> bool:
     from sopdoc.build.outputs import SOURCE_CACHE_FILE
     from sopdoc.site.config import find_site_config, site_url_of
 
     started = time.monotonic()
-    project, diagnostics = load_project(paths, cache_file=out / SOURCE_CACHE_FILE)
+    project, diagnostics = _load(paths, cache_file=out / SOURCE_CACHE_FILE)
     if _report(diagnostics, strict, err=True):
         return False
     site_config = find_site_config(paths)
@@ -198,7 +226,8 @@ def _build_documents(project: Project, chosen: tuple[str, ...], out: Path, jobs:
     else:
         results = build_documents(sops, chosen, out, jobs=jobs, force=force, progress=report, site_url=site_url)
     for result in failures:
-        click.echo(f"sopdoc: {result.office}/{result.slug}: {result.error}", err=True)
+        where = f"; rincian tersimpan di {_save_log(result.details)}" if result.details else ""
+        click.echo(f"sopdoc: {result.name}: {result.error}{where}", err=True)
     for kind, label in (("sop", "SOP"), ("keputusan", "keputusan")):
         mine = [r for r in results if r.kind == kind]
         if kind == "sop" or mine:
@@ -254,10 +283,14 @@ def serve(paths, out, jobs, port) -> None:
     watched = [*sources, config]
 
     def rebuild() -> None:
+        """One build; whatever goes wrong is reported and the last good site stays served."""
         try:
-            _build_everything(sources, FORMAT_NAMES, out, jobs, False, False, site=True)
-        except SopdocError as exc:  # keep serving the last good site
+            _build_everything(sources, FORMAT_NAMES, out, jobs, False, False, site=True, wait=True)
+        except SopdocError as exc:
             click.echo(f"sopdoc: {exc}", err=True)
+        except Exception:
+            click.echo("sopdoc: kesalahan internal saat membangun (bug di sopdoc); situs terakhir tetap "
+                       f"tersaji. Rincian tersimpan di {_save_log(traceback.format_exc())}", err=True)
 
     rebuild()
     site_dir = site_dir_of(config)
@@ -359,8 +392,13 @@ def sign(pdf: Path, p12: Path, password_env: str | None, out: Path | None, tsa_u
         if password_env not in os.environ:
             raise UserError(f"variabel lingkungan {password_env} tidak ada")
         password = os.environ[password_env].encode("utf-8")
-    signed = sign_pdf(_read(pdf, "PDF"), _read(p12, "berkas .p12"), password, tsa_url=tsa_url)
     target = out or signed_copy_path(pdf)
+    if target.is_dir():
+        raise UserError(f"--out {target} adalah folder; beri nama berkas PDF, mis. {target / signed_copy_path(pdf).name}",
+                        exit_code=2)
+    if not target.parent.is_dir():
+        raise UserError(f"folder {target.parent} tidak ada", exit_code=2)
+    signed = sign_pdf(_read(pdf, "PDF"), _read(p12, "berkas .p12"), password, tsa_url=tsa_url)
     write_atomic(target, signed)
     click.echo(f"ditandatangani: {target}")
 
@@ -393,6 +431,9 @@ def verify(pdf: Path, trust: Path | None) -> None:
         click.echo(f"  waktu          : {when}")
         click.echo(f"  utuh           : {'ya' if report.intact else 'TIDAK: isi yang ditandatangani berubah'}")
         click.echo(f"  tidak berubah  : {'ya' if report.unchanged else 'TIDAK: dokumen diubah sesudah ditandatangani'}")
+        later = f"; sesudahnya hanya ditambah tanda tangan {', '.join(report.later_signatures)}" \
+            if report.later_signatures and report.unchanged else ""
+        click.echo(f"  mencakup       : revisi {report.revision} dari {report.revisions}{later}")
         trusted = {None: "tidak diperiksa (beri --trust CA.pem)", True: "ya", False: "TIDAK"}[report.trusted]
         click.echo(f"  dipercaya      : {trusted}")
     if not all(report.ok for report in reports):

@@ -33,8 +33,16 @@ _WAKTU_RE = re.compile(
 )
 
 
+MAX_AMOUNT = Decimal(9999)  # more than this in one unit is a typing mistake, not a procedure
+MAX_DECIMALS = 3
+
+
 class WaktuError(ValueError):
     pass
+
+
+class WaktuTooLarge(WaktuError):
+    """Readable, but beyond what any step takes (and beyond what sums stay exact for)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,10 @@ class Duration:
         match = _WAKTU_RE.match(text)
         if not match:
             raise WaktuError(text)
-        amount = Decimal(match["amount"].replace(",", "."))
+        written = match["amount"].replace(",", ".")
+        amount = Decimal(written)
+        if amount > MAX_AMOUNT or len(written.partition(".")[2]) > MAX_DECIMALS:
+            raise WaktuTooLarge(text)
         unit = " ".join(match["unit"].lower().split())
         duration = cls.of(amount, unit)
         return Duration(duration.seconds, duration.hari, duration.hari_kerja, duration.minggu,

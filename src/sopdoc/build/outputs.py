@@ -5,7 +5,8 @@ and the site all read this registry; adding a format is one `OutputFormat` here 
     <out>/<office>/<sop>.pdf|.docx|.svg            one SOP's documents
     <out>/<office>/keputusan-<key>.pdf|.docx        a decree with every lampiran
     <out>/<office>/<name>-ttd.pdf                   the copy `sopdoc sign` signed
-    <out>/.sopdoc-build.json, .sopdoc-sources.json  what the last build saw (see pipeline.py)
+    <out>/.sopdoc-build.json, .sopdoc-sources.json  what the last build saw (see state.py)
+    <out>/.sopdoc-lock                              one build at a time (see lock.py)
     <out>/.sopdoc-gambar/                           flowchart pictures kept for the decree's DOCX
     <out>/situs/, situs-tema/, situs.yml            the site's pages, theme and MkDocs config
 """
@@ -17,14 +18,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sopdoc.model import Instansi, Keputusan, Sop
+from sopdoc.diagnostics import Diagnostics, Location
+from sopdoc.model import Instansi, Keputusan, Project, Sop
 
 BUILD_STATE_FILE = ".sopdoc-build.json"
+BUILD_LOCK_FILE = ".sopdoc-lock"  # held while a build writes into the folder
 SOURCE_CACHE_FILE = ".sopdoc-sources.json"
 PICTURE_FOLDER = ".sopdoc-gambar"
 SITE_DOCS_FOLDER = "situs"
 SITE_THEME_FOLDER = "situs-tema"  # Material template overrides; outside the docs, so never published
 SITE_CONFIG_FILE = "situs.yml"
+SITE_LOCK_FILE = ".sopdoc-situs.lock"  # beside mkdocs.yml: one site build at a time
 SIGNED_SUFFIX = "-ttd"
 
 
@@ -160,3 +164,38 @@ def public_url(site_url: str | None, office_slug: str, sop_slug: str | None = No
     if not site_url:
         return None
     return site_url.rstrip("/") + f"/{office_slug}/" + (f"{sop_slug}/" if sop_slug else "")
+
+
+# Names an office folder cannot take: the build's own folders beside the offices', and the site's
+# top-level pages and folders.
+RESERVED_OFFICE_SLUGS = frozenset({SITE_DOCS_FOLDER, SITE_THEME_FOLDER, "assets", "search", "kategori"})
+RESERVED_SOP_SLUGS = frozenset({"index"})  # <office>/index.md is the office's page
+
+
+def name_conflicts(project: Project) -> Diagnostics:
+    """Sources whose documents would take a path another output uses: an error on the source."""
+    found = Diagnostics()
+    for entry in project.offices:
+        office = entry.office
+        if office.slug in RESERVED_OFFICE_SLUGS:
+            found.error("SOP216", Location(office.source), f"nama folder instansi '{office.slug}' dipakai sopdoc "
+                        "sendiri untuk keluaran atau situs", "ganti nama folder, mis. kecamatan-" + office.slug)
+        decree_stems = {decree_stem(decree) for decree in office.keputusan}
+        stems = {sop.slug for sop in entry.sops} | decree_stems
+        for sop in entry.sops:
+            clash = _sop_clash(sop.slug, stems, decree_stems)
+            if clash:
+                found.error("SOP216", Location(sop.source), f"nama berkas '{sop.source.name}' bertabrakan dengan "
+                            f"{clash}", "ganti nama berkas SOP ini")
+    return found
+
+
+def _sop_clash(slug: str, stems: set[str], decree_stems: set[str]) -> str | None:
+    if slug in RESERVED_SOP_SLUGS:
+        return "halaman instansi di situs (index)"
+    if slug in decree_stems:
+        return f"dokumen keputusan '{slug}'"
+    base = slug.removesuffix(SIGNED_SUFFIX)
+    if base != slug and base in stems:
+        return f"salinan bertanda tangan dari '{base}.pdf'"
+    return None

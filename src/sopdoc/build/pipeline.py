@@ -9,8 +9,9 @@ into a bar or plain lines.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import sys
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from sopdoc.build.outputs import (
     BUILD_STATE_FILE, FORMAT, DecreeJob, SopJob, decree_formats, decree_path, decree_stem, sop_path,
 )
 from sopdoc.build.pictures import PictureStore
+from sopdoc.build.state import BuildState
 from sopdoc.model import Instansi, Keputusan, Sop, decrees_with_members
 
 
@@ -35,6 +37,19 @@ class SopResult:
     error: str | None = None
     key: str = ""
     kind: str = "sop"  # or "keputusan"
+    details: str | None = None  # the traceback of a failure that is sopdoc's bug, for a log file
+
+    @property
+    def name(self) -> str:
+        return f"{self.office}/{self.slug}"
+
+
+def _internal_error(slug: str, office: str, kind: str) -> SopResult:
+    """A renderer's bug: this document fails with a message; the run goes on."""
+    error = traceback.format_exc()
+    kind_of = sys.exc_info()[0].__name__
+    return SopResult(slug, office, error=f"kesalahan internal sopdoc saat membuat dokumen ini ({kind_of})",
+                     kind=kind, details=error)
 
 
 def input_key(sop: Sop, formats: tuple[str, ...], site_url: str | None = None) -> str:
@@ -65,6 +80,8 @@ def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | No
         return SopResult(sop.slug, sop.office.slug, tuple(paths.values()))
     except SopdocError as exc:
         return SopResult(sop.slug, sop.office.slug, error=str(exc))
+    except Exception:
+        return _internal_error(sop.slug, sop.office.slug, "sop")
 
 
 def _warm_worker() -> None:
@@ -87,6 +104,8 @@ def render_decree(decree: Keputusan, office: Instansi, members: tuple[Sop, ...],
         return SopResult(stem, office.slug, tuple(paths.values()), kind="keputusan")
     except (SopdocError, OSError) as exc:
         return SopResult(stem, office.slug, error=str(exc), kind="keputusan")
+    except Exception:
+        return _internal_error(stem, office.slug, "keputusan")
 
 
 def decree_key(decree: Keputusan, office: Instansi, member_keys: list[str], formats: tuple[str, ...]) -> str:
@@ -99,18 +118,13 @@ def decree_key(decree: Keputusan, office: Instansi, member_keys: list[str], form
 def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | None = None,
           force: bool = False, progress: Callable[[SopResult], None] | None = None,
           site_url: str | None = None) -> list[SopResult]:
-    """Build every SOP, then every Keputusan that has SOPs attached (in the formats made for one)."""
-    cache_path = out / BUILD_STATE_FILE
-    try:
-        cache = json.loads(cache_path.read_text(encoding="utf-8")) if cache_path.is_file() and not force else {}
-    except (OSError, ValueError):
-        cache = {}
+    """Build every SOP, then every Keputusan that has SOPs attached (in the formats made for one).
+    The caller holds the output folder's lock (`lock.FolderLock`)."""
+    state = BuildState(out / BUILD_STATE_FILE, forget=force)
     results: list[SopResult] = []
 
-    def unchanged(name: str, key: str, paths) -> bool:
-        return cache.get(name) == key and all(p.is_file() for p in paths)
-
     def finished(result: SopResult) -> None:
+        state.record(result.name, None if result.error else result.key)
         results.append(result)
         if progress:
             progress(result)
@@ -120,11 +134,11 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
     for sop in sops:
         key = sop_keys[(sop.office.slug, sop.slug)] = input_key(sop, formats, site_url)
         paths = tuple(sop_path(out, sop, fmt) for fmt in formats)
-        if unchanged(f"{sop.office.slug}/{sop.slug}", key, paths):
+        if state.is_current(f"{sop.office.slug}/{sop.slug}", key, paths):
             finished(SopResult(sop.slug, sop.office.slug, paths, skipped=True, key=key))
         else:
-            todo.append((render_sop, (sop, formats, out, site_url, key), key))
-    _run(todo, jobs, finished)
+            todo.append(_Job(render_sop, (sop, formats, out, site_url, key), key, sop.office.slug, sop.slug, "sop"))
+    _run(todo, jobs, state, finished)
 
     bundle_formats = decree_formats(formats)
     failed = {(r.office, r.slug) for r in results if r.error}
@@ -137,34 +151,45 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
         member_keys = {sop.slug: sop_keys[(office.slug, sop.slug)] for sop in members}
         key = decree_key(decree, office, list(member_keys.values()), bundle_formats)
         paths = [decree_path(out, office, decree, fmt) for fmt in bundle_formats]
-        if unchanged(f"{office.slug}/{slug}", key, paths):
+        if state.is_current(f"{office.slug}/{slug}", key, paths):
             finished(SopResult(slug, office.slug, tuple(paths), skipped=True, key=key, kind="keputusan"))
         else:
-            todo.append((render_decree, (decree, office, members, bundle_formats, out, site_url, member_keys), key))
-    _run(todo, jobs, finished)
-
-    for result in results:
-        name = f"{result.office}/{result.slug}"
-        if result.error:
-            cache.pop(name, None)
-        else:
-            cache[name] = result.key
-    write_atomic(cache_path, json.dumps(dict(sorted(cache.items())), indent=1) + "\n")
+            arguments = (decree, office, members, bundle_formats, out, site_url, member_keys)
+            todo.append(_Job(render_decree, arguments, key, office.slug, slug, "keputusan"))
+    _run(todo, jobs, state, finished)
+    state.save()
     return sorted(results, key=lambda r: (r.office, r.kind != "sop", r.slug))
 
 
-def _run(todo: list, jobs: int | None, finished: Callable[[SopResult], None]) -> None:
-    """Run (function, arguments, key) jobs in worker processes, or here when there is one."""
+@dataclass(frozen=True)
+class _Job:
+    function: Callable[..., SopResult]
+    arguments: tuple
+    key: str
+    office: str
+    slug: str
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.office}/{self.slug}"
+
+
+def _run(todo: list[_Job], jobs: int | None, state: BuildState, finished: Callable[[SopResult], None]) -> None:
+    """Run the jobs in worker processes, or here when there is one. Their entries in the build
+    state are dropped first: a run cut short leaves nothing that claims to be current."""
+    state.invalidate(job.name for job in todo)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
-        for function, arguments, key in todo:
-            finished(_with_key(function(*arguments), key))
+        for job in todo:
+            finished(replace(job.function(*job.arguments), key=job.key))
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
-        futures = {pool.submit(function, *arguments): key for function, arguments, key in todo}
+        futures = {pool.submit(job.function, *job.arguments): job for job in todo}
         for future in as_completed(futures):
-            finished(_with_key(future.result(), futures[future]))
-
-
-def _with_key(result: SopResult, key: str) -> SopResult:
-    return replace(result, key=key)
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception:  # the worker itself died (killed, out of memory): this job fails
+                result = _internal_error(job.slug, job.office, job.kind)
+            finished(replace(result, key=job.key))

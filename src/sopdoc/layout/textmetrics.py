@@ -71,33 +71,57 @@ class TextStyle:
     def line_um(self) -> int:
         return pt(self.size_pt * self.line_height)
 
+    def _to_um(self, font_units: int) -> int:
+        _, units, _ = _advances(self.bold)
+        return round(font_units * self.size_pt * UM_PER_INCH / (72 * units))
+
+    def _advance(self, char: str) -> int:
+        widths, _, fallback = _advances(self.bold)
+        return widths.get(ord(char), fallback)
+
     def width(self, text: str) -> int:
-        widths, units, fallback = _advances(self.bold)
-        total = sum(widths.get(ord(char), fallback) for char in text)
-        return round(total * self.size_pt * UM_PER_INCH / (72 * units))
+        return self._to_um(sum(self._advance(char) for char in text))
 
     def wrap(self, text: str, width: int) -> list[str]:
-        """Greedy line breaking at spaces (words longer than a line are cut), as browsers do."""
+        """Greedy line breaking at spaces (words longer than a line are cut), as browsers do.
+        Each character is measured once: the time is linear in the text's length."""
         lines: list[str] = []
+        space = self._advance(" ")
         for paragraph in text.split("\n"):
-            current = ""
+            current, current_units = "", 0
             for word in paragraph.split():
-                candidate = f"{current} {word}" if current else word
-                if self.width(candidate) <= width:
-                    current = candidate
+                word_units = sum(self._advance(char) for char in word)
+                candidate_units = current_units + space + word_units if current else word_units
+                if self._to_um(candidate_units) <= width:
+                    current = f"{current} {word}" if current else word
+                    current_units = candidate_units
                     continue
                 if current:
                     lines.append(current)
-                current = ""
-                while self.width(word) > width and len(word) > 1:
-                    cut = len(word) - 1
-                    while cut > 1 and self.width(word[:cut]) > width:
-                        cut -= 1
-                    lines.append(word[:cut])
-                    word = word[cut:]
-                current = word
+                pieces = self._cut(word, word_units, width)
+                lines.extend(pieces[:-1])
+                current = pieces[-1]
+                current_units = sum(self._advance(char) for char in current)
             lines.append(current)
         return lines
+
+    def _cut(self, word: str, word_units: int, width: int) -> list[str]:
+        """A word too long for a line cut into pieces that fit (at least one character each);
+        the last piece is where the next word may follow."""
+        pieces, start = [], 0
+        while self._to_um(word_units) > width and len(word) - start > 1:
+            end, taken = start, 0
+            while end < len(word) and self._to_um(taken + self._advance(word[end])) <= width:
+                taken += self._advance(word[end])
+                end += 1
+            end = max(end, start + 1)
+            if end == start + 1:
+                taken = self._advance(word[start])
+            pieces.append(word[start:end])
+            word_units -= taken
+            start = end
+        pieces.append(word[start:])
+        return pieces
 
     def height(self, text: str, width: int) -> int:
         return len(self.wrap(text, width)) * self.line_um

@@ -39,8 +39,10 @@ def _inch(um: int) -> str:
 
 
 def dot_string(text: str) -> str:
-    """A DOT double-quoted string whose content is printed literally."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """A DOT double-quoted string whose content is printed literally. Graphviz reads HTML entities
+    in any label ("&lt;" is drawn "<"), so every "&" is written as the entity of itself."""
+    escaped = text.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
 
 
 def graph_header(name: str, node_fontsize: int) -> list[str]:

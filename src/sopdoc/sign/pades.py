@@ -32,6 +32,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from sopdoc.errors import SopdocError
+from sopdoc.logs import collected_log
 from sopdoc.render.pdf.writer import PUBLIC_URL_KEY, SIGNATURE_BOX_KEY
 from sopdoc.layout.textmetrics import font_path
 
@@ -107,6 +108,11 @@ def sign_pdf(data: bytes, p12: bytes, password: bytes | None, *, tsa_url: str | 
              now: _dt.datetime | None = None) -> bytes:
     """The signed PDF's bytes: the original bytes, then one incremental update (PAdES B-B, or
     B-T with a timestamp server)."""
+    with collected_log("pyhanko", "pyhanko_certvalidator"):
+        return _sign(data, p12, password, tsa_url, now)
+
+
+def _sign(data: bytes, p12: bytes, password: bytes | None, tsa_url: str | None, now: _dt.datetime | None) -> bytes:
     now = now or _dt.datetime.now(_dt.timezone.utc)
     place = placement_of(data)
     signer = load_signer(p12, password, now)
@@ -143,8 +149,11 @@ class SignatureReport:
     signer: str
     signed_at: _dt.datetime | None
     intact: bool  # the signed bytes are unchanged and the signature is cryptographically valid
-    unchanged: bool  # nothing but signatures/timestamps was added after signing
+    unchanged: bool  # after signing, nothing was added but signatures and timestamps
     trusted: bool | None  # None when no trust anchor was given
+    revision: int  # the revision of the file this signature covers, 1 = the document as built
+    revisions: int  # how many the file has
+    later_signatures: tuple[str, ...] = ()  # fields signed in later revisions
 
     @property
     def ok(self) -> bool:
@@ -152,29 +161,44 @@ class SignatureReport:
 
 
 def verify_pdf(data: bytes, trust: list[x509.Certificate] | None = None) -> list[SignatureReport]:
-    try:
-        reader = PdfFileReader(io.BytesIO(data))
-        signatures = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError):
-        raise SopdocError("berkas ini bukan PDF yang dapat dibaca") from None
-    if not signatures:
-        raise SopdocError("PDF ini tidak bertanda tangan")
-    roots = [asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)) for cert in trust or []]
-    reports = []
-    for signature in signatures:
-        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    """Each signature on its own, oldest first. A later signature (a second official, a paraf)
+    is an allowed change for the earlier ones; any other change after signing is not."""
+    with collected_log("pyhanko", "pyhanko_certvalidator"):
         try:
-            status = validate_pdf_signature(signature, context, skip_diff=False)
-        except (SignatureValidationError, PdfError, ValueError) as exc:
-            raise SopdocError(f"tanda tangan {signature.field_name} tidak dapat diperiksa: {exc}") from None
-        level = status.modification_level  # from pyHanko's analysis of later revisions
-        unchanged = level is not None and level <= ModificationLevel.LTA_UPDATES
-        reports.append(SignatureReport(
-            field=signature.field_name,
-            signer=status.signing_cert.subject.human_friendly,
-            signed_at=status.signer_reported_dt,
-            intact=bool(status.intact and status.valid),
-            unchanged=unchanged,
-            trusted=bool(status.trusted) if trust else None,
-        ))
-    return reports
+            reader = PdfFileReader(io.BytesIO(data))
+            signatures = reader.embedded_signatures
+            revisions = reader.xrefs.total_revisions
+        except (PdfError, ValueError, KeyError):
+            raise SopdocError("berkas ini bukan PDF yang dapat dibaca") from None
+        if not signatures:
+            raise SopdocError("PDF ini tidak bertanda tangan")
+        roots = [asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)) for cert in trust or []]
+        signature_fields = {signature.field_name for signature in signatures}
+        ordered = sorted(signatures, key=lambda signature: signature.signed_revision)
+        return [_report(signature, ordered, signature_fields, roots, revisions, trust is not None)
+                for signature in ordered]
+
+
+def _report(signature, ordered, signature_fields: set[str], roots, revisions: int, with_trust: bool) -> SignatureReport:
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    try:
+        status = validate_pdf_signature(signature, context, skip_diff=False)
+    except (SignatureValidationError, PdfError, ValueError) as exc:
+        raise SopdocError(f"tanda tangan {signature.field_name} tidak dapat diperiksa: {exc}") from None
+    level = status.modification_level  # pyHanko's analysis of the revisions after this one
+    changed = getattr(status.diff_result, "changed_form_fields", None)
+    unchanged = level is not None and (
+        level <= ModificationLevel.LTA_UPDATES
+        or (level == ModificationLevel.FORM_FILLING and changed is not None and changed <= signature_fields))
+    return SignatureReport(
+        field=signature.field_name,
+        signer=status.signing_cert.subject.human_friendly,
+        signed_at=status.signer_reported_dt,
+        intact=bool(status.intact and status.valid),
+        unchanged=unchanged,
+        trusted=bool(status.trusted) if with_trust else None,
+        revision=signature.signed_revision + 1,
+        revisions=revisions,
+        later_signatures=tuple(other.field_name for other in ordered
+                               if other.signed_revision > signature.signed_revision),
+    )

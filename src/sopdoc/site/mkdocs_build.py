@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import logging
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from sopdoc.build.outputs import SITE_CONFIG_FILE, SITE_DOCS_FOLDER, SITE_THEME_FOLDER
+from sopdoc.build.outputs import SITE_CONFIG_FILE, SITE_DOCS_FOLDER, SITE_LOCK_FILE, SITE_THEME_FOLDER
 from sopdoc.errors import SopdocError
-from sopdoc.fileio import write_atomic
+from sopdoc.build.lock import FolderLock
+from sopdoc.fileio import replace_folder, write_atomic
+from sopdoc.logs import collected_log
 from sopdoc.model import Project
 from sopdoc.reproducible import epoch_of, source_date_epoch
 from sopdoc.site.config import site_dir_of
@@ -70,7 +72,7 @@ def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
             if target.exists() and os.path.samefile(target, content):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            staging = target.with_name(f".{target.name}.tmp")
+            staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             with contextlib.suppress(FileNotFoundError):
                 staging.unlink()
             try:
@@ -102,31 +104,6 @@ def write_config(out: Path, project_config: Path, site_dir: Path, nav: list) -> 
     return config
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextlib.contextmanager
-def _quiet_mkdocs_log():
-    """MkDocs logs to the 'mkdocs' logger; collect its warnings for our message, print nothing."""
-    logger = logging.getLogger("mkdocs")
-    handler = _Collect()
-    saved = logger.propagate, logger.level
-    logger.addHandler(handler)
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate, logger.level = saved
-
-
 def newest_date(project: Project) -> _dt.date:
     """The site's date (MkDocs stamps sitemap.xml with it): the newest SOP or decree date."""
     dates = [sop.tanggal_revisi or sop.tanggal_efektif for sop in project.sops]
@@ -147,20 +124,19 @@ def build_site(project: Project, out: Path, project_config: Path) -> SiteResult:
     sync_tree(out / SITE_THEME_FOLDER, {p.name: p.read_bytes() for p in sorted(THEME_OVERRIDES.iterdir())})
     config_path = write_config(out, project_config, site_dir, navigation(project))
 
-    staging = site_dir.with_name(f".{site_dir.name}.new")
-    shutil.rmtree(staging, ignore_errors=True)
-    with _quiet_mkdocs_log() as log, source_date_epoch(epoch_of(newest_date(project))):
-        try:
-            config = load_config(str(config_path), site_dir=str(staging), strict=True)
-            mkdocs_build(config)
-        except (MkDocsException, SystemExit, OSError) as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            details = "; ".join(log.messages) or str(exc)
-            raise SiteError(f"situs gagal dibangun dengan MkDocs: {details}") from None
-    previous = site_dir.with_name(f".{site_dir.name}.old")
-    shutil.rmtree(previous, ignore_errors=True)
-    if site_dir.exists():
-        os.replace(site_dir, previous)
-    os.replace(staging, site_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+    # One site build at a time beside mkdocs.yml (two output folders may share it); under the lock,
+    # what a killed build left behind can go.
+    with FolderLock(site_dir.parent, SITE_LOCK_FILE, wait=lambda holder: None):
+        for leftover in site_dir.parent.glob(f".{site_dir.name}.*.new"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", suffix=".new", dir=site_dir.parent))
+        with collected_log("mkdocs") as log, source_date_epoch(epoch_of(newest_date(project))):
+            try:
+                config = load_config(str(config_path), site_dir=str(staging), strict=True)
+                mkdocs_build(config)
+            except (MkDocsException, SystemExit, OSError) as exc:
+                shutil.rmtree(staging, ignore_errors=True)
+                details = "; ".join(log.messages) or str(exc)
+                raise SiteError(f"situs gagal dibangun dengan MkDocs: {details}") from None
+        replace_folder(staging, site_dir)
     return SiteResult(site_dir, sum(1 for name in tree.files if name.endswith(".md")), tree.stale_signatures)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import threading
 import time
+import urllib.parse
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -22,6 +24,18 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args) -> None:  # noqa: A002 (the base class's name)
         pass
+
+    def send_head(self):
+        # A NUL in the path ("/%00") makes the base class's path functions raise
+        if "\x00" in urllib.parse.unquote(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Alamat tidak valid")
+            return None
+        return super().send_head()
+
+    def list_directory(self, path):
+        """A folder without an index page is not listed: the site shows pages, not folders."""
+        self.send_error(HTTPStatus.NOT_FOUND, "Halaman tidak ditemukan")
+        return None
 
 
 class SiteServer:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sopdoc.diagnostics import Diagnostics, Location
 from sopdoc.indonesian import NipError, from_roman, parse_nip
-from sopdoc.waktu import UNITS, Duration, WaktuError
+from sopdoc.waktu import MAX_AMOUNT, MAX_DECIMALS, UNITS, Duration, WaktuError, WaktuTooLarge
 from sopdoc.sources.located_yaml import Node, Scalar, Sequence, kind_name
 
 INVALID = object()  # a value that was reported and must not be used
@@ -82,6 +83,17 @@ def field_name(at: Path_) -> str:
     return str(at[-1]) if at and isinstance(at[-1], str) else "nilai"
 
 
+def unprintable(text: str) -> str | None:
+    """The first character no document can hold (XML 1.0 refuses it, a PDF shows nothing):
+    control characters other than tab and line breaks, lone surrogates, U+FFFE and U+FFFF."""
+    for char in text:
+        if char in "\t\n\r":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs") or char in "\ufffe\uffff":
+            return char
+    return None
+
+
 def _scalar(node: Node, at: Path_, ctx: CheckContext, wanted: str) -> Scalar | None:
     if isinstance(node, Scalar) and node.value is not None:
         return node
@@ -98,6 +110,13 @@ class Text(Spec):
         if scalar is None:
             return INVALID
         text = scalar.text.strip()
+        bad = unprintable(text)
+        if bad is not None:
+            ctx.error(
+                "SOP119", node, at, f"'{field_name(at)}' berisi karakter U+{ord(bad):04X} yang tidak dapat dicetak",
+                "hapus karakter itu (sering terbawa dari salin-tempel atau dari escape \\x.. dalam tanda kutip)",
+            )
+            return INVALID
         if text.upper().startswith("TODO"):
             ctx.error(
                 "SOP118", node, at, f"'{field_name(at)}' belum diisi (masih TODO)",
@@ -145,6 +164,13 @@ class Waktu(Text):
     def convert(self, text, node, at, ctx):
         try:
             return Duration.parse(text)
+        except WaktuTooLarge:
+            ctx.error(
+                "SOP111", node, at, f"waktu '{text}' di luar batas (paling banyak {MAX_AMOUNT} per satuan, "
+                f"{MAX_DECIMALS} angka di belakang koma)",
+                "tulis dengan satuan yang lebih besar, mis. '3 bulan' alih-alih '90000 menit'",
+            )
+            return INVALID
         except WaktuError:
             ctx.error(
                 "SOP111", node, at, f"waktu '{text}' tidak dapat dibaca",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import re
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sopdoc.diagnostics import Diagnostics, Location
@@ -27,36 +27,63 @@ from sopdoc.sources.records import from_values
 
 # ---------------------------------------------------------------- discovery
 
-def discover(paths: list[Path]) -> tuple[list[Path], set[Path] | None, list[Path]]:
-    """(office folders, files to report on or None for all, stray files outside any office)."""
-    folders: list[Path] = []
-    requested_files: set[Path] = set()
+@dataclass
+class Discovery:
+    folders: list[Path]  # office folders, by name
+    roots: dict[Path, Path]  # office folder -> the resolved tree its files must stay in
+    only: set[Path] | None  # the files to report on, or None for all
+    stray: list[Path]  # source files outside any office folder
+    outside: list[Path]  # links in the tree that point out of it
+
+
+def discover(paths: list[Path]) -> Discovery:
+    found = Discovery([], {}, set(), [], [])
     whole_folders = False
-    stray: list[Path] = []
     for path in paths:
         if path.is_file():
-            folders.append(path.parent)
-            requested_files.add(path)
+            found.folders.append(path.parent)
+            found.roots.setdefault(path.parent, path.parent.resolve())
+            found.only.add(path)
         elif (path / OFFICE_FILE).is_file():
-            folders.append(path)
+            found.folders.append(path)
+            found.roots[path] = path.resolve()
             whole_folders = True
         elif path.is_dir():
-            found = False
-            for child in sorted(path.iterdir()):
-                if child.name.startswith("."):
-                    continue
-                if child.is_dir() and any(is_source_file(f) for f in child.iterdir()):
-                    folders.append(child)
-                    found = True
-                elif child.is_file() and is_source_file(child):
-                    stray.append(child)
-            if not found:
-                raise SourceError(f"tidak ada folder instansi berisi sumber SOP di '{path}'")
+            _discover_tree(path, found)
             whole_folders = True
         else:
             raise SourceError(f"'{path}' tidak ditemukan")
-    unique = sorted({folder.resolve(): folder for folder in folders}.values(), key=lambda p: p.name)
-    return unique, (None if whole_folders else requested_files), stray
+    found.folders = sorted({folder.resolve(): folder for folder in found.folders}.values(), key=lambda p: p.name)
+    if whole_folders:
+        found.only = None
+    return found
+
+
+def _discover_tree(path: Path, found: Discovery) -> None:
+    root, any_office = path.resolve(), False
+    for child in sorted(path.iterdir()):
+        if child.name.startswith("."):
+            continue
+        if child.is_dir() and any(is_source_file(f) for f in child.iterdir()):
+            if not child.resolve().is_relative_to(root):
+                found.outside.append(child)
+                continue
+            found.folders.append(child)
+            found.roots[child] = root
+            any_office = True
+        elif child.is_file() and is_source_file(child):
+            found.stray.append(child)
+    if not any_office and not found.outside:
+        raise SourceError(f"tidak ada folder instansi berisi sumber SOP di '{path}'")
+
+
+def _report_outside(path: Path, diagnostics: Diagnostics) -> None:
+    diagnostics.error("SOP215", Location(path), f"'{path.name}' adalah tautan ke luar folder sumber",
+                      "salin berkasnya ke dalam folder sumber; sopdoc hanya membaca berkas di dalamnya")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root)
 
 
 # ---------------------------------------------------------------- SOP files
@@ -235,38 +262,67 @@ def _load_project(paths: list[Path], cache_file: Path | None) -> tuple[Project, 
 
     cache = CheckCache(cache_file, code_fingerprint()) if cache_file is not None else None
     diagnostics = Diagnostics()
-    folders, only, stray = discover(paths)
-    for path in stray:
+    found = discover(paths)
+    for path in found.stray:
         diagnostics.warning("SOP264", Location(path), "berkas di luar folder instansi diabaikan",
                             "pindahkan ke folder instansinya, mis. sop_sources/kecamatan-jenawi/")
+    for path in found.outside:
+        _report_outside(path, diagnostics)
     offices = []
-    for folder in folders:
-        office = load_office(folder, diagnostics, cache)
-        files = sorted(p for p in folder.iterdir() if is_source_file(p) and p.name != OFFICE_FILE)
-        loaded = []
-        for path in files:
-            loaded.append((path, *_load_sop(path, office, diagnostics, cache)))
-        numerals = _check_office_wide([(p, v, a) for p, _, v, a in loaded], diagnostics)
-        sops = []
-        for path, sop, _, _ in loaded:
-            if sop is None or diagnostics.has_errors_in(path):
-                continue
-            if sop.lampiran is not None:
-                sop = _with_numeral(sop, numerals[path])
-            sops.append(sop)
-        sops.sort(key=_sop_order)
-        if office is not None and office.office is not None:
-            offices.append(OfficeSops(office.office, tuple(sops)))
+    for folder in found.folders:
+        entry = _load_folder(folder, found.roots[folder], diagnostics, cache)
+        if entry is not None:
+            offices.append(entry)
     if cache is not None and not diagnostics.error_count:  # a failed check leaves the output folder alone
         cache.save()
-    if only is not None:
-        keep = only | {folder / OFFICE_FILE for folder in folders}
+    if found.only is not None:
+        keep = found.only | {folder / OFFICE_FILE for folder in found.folders}
         filtered = Diagnostics()
         for diagnostic in diagnostics:
             if diagnostic.location.path in keep:
                 filtered.add(diagnostic)
         diagnostics = filtered
     return Project(tuple(offices)), diagnostics
+
+
+def _load_folder(folder: Path, root: Path, diagnostics: Diagnostics, cache: CheckCache | None) -> OfficeSops | None:
+    """One office folder: its instansi.yml, then every SOP file in it, then the checks across them."""
+    if not _inside(folder / OFFICE_FILE, root):
+        _report_outside(folder / OFFICE_FILE, diagnostics)
+        return None
+    office = load_office(folder, diagnostics, cache)
+    files = []
+    for path in sorted(p for p in folder.iterdir() if is_source_file(p) and p.name != OFFICE_FILE):
+        if _inside(path, root):
+            files.append(path)
+        else:
+            _report_outside(path, diagnostics)
+    _check_slugs(files, diagnostics)
+    loaded = [(path, *_load_sop(path, office, diagnostics, cache)) for path in files]
+    numerals = _check_office_wide([(p, v, a) for p, _, v, a in loaded], diagnostics)
+    sops = []
+    for path, sop, _, _ in loaded:
+        if sop is None or diagnostics.has_errors_in(path):
+            continue
+        if sop.lampiran is not None:
+            sop = _with_numeral(sop, numerals[path])
+        sops.append(sop)
+    sops.sort(key=_sop_order)
+    if office is None or office.office is None:
+        return None
+    return OfficeSops(office.office, tuple(sops))
+
+
+def _check_slugs(files: list[Path], diagnostics: Diagnostics) -> None:
+    """Two files of one office with one name (x.yml and x.yaml) would be one document."""
+    by_slug: dict[str, list[Path]] = {}
+    for path in files:
+        by_slug.setdefault(path.stem, []).append(path)
+    for slug, same in by_slug.items():
+        for path in same[1:] if len(same) > 1 else ():
+            diagnostics.error("SOP216", Location(path), f"berkas '{path.name}' dan '{same[0].name}' bernama sama "
+                              f"('{slug}'): keduanya akan menjadi dokumen yang sama",
+                              "ganti nama atau hapus salah satu berkas")
 
 
 def _sop_order(sop: Sop) -> tuple:

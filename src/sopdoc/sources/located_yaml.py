@@ -17,7 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from sopdoc.diagnostics import Diagnostics, Location
+from sopdoc.diagnostics import Diagnostic, Diagnostics, Location, Severity
 
 MAX_SOURCE_BYTES = 1024 * 1024
 # libyaml's parser when PyYAML was built with it (the PyPI wheels are): ~10x faster events
@@ -115,7 +115,7 @@ def read_source(path: Path, diagnostics: Diagnostics) -> str | None:
 def parse_yaml(text: str, path: Path, diagnostics: Diagnostics) -> Node | None:
     """Compose one YAML document into located nodes, or report why not."""
     try:
-        events = list(yaml.parse(text, Loader=_EVENT_LOADER))
+        events, refusals = _read_events(text, path)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -138,28 +138,13 @@ def parse_yaml(text: str, path: Path, diagnostics: Diagnostics) -> Node | None:
     except yaml.YAMLError as exc:  # anything else without a mark
         diagnostics.error("SOP103", Location(path), f"sintaks YAML tidak valid: {exc}")
         return None
-
-    refused = False
-    for event in events:
-        mark = event.start_mark
-        where = Location(path, mark.line + 1, mark.column + 1)
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            diagnostics.error(
-                "SOP104", where,
-                "anchor/alias YAML ('&' dan '*') tidak diizinkan",
-                "tulis nilainya secara lengkap; sumber SOP adalah data biasa",
-            )
-            refused = True
-        elif getattr(event, "tag", None) is not None:
-            diagnostics.error(
-                "SOP105", where,
-                f"tag YAML '{event.tag.replace('tag:yaml.org,2002:', '!!')}' tidak diizinkan",
-                "hapus tag yang diawali '!'; sumber SOP adalah data biasa",
-            )
-            refused = True
-    if refused:
+    except _TooDeep as exc:
+        diagnostics.error("SOP108", exc.location, f"struktur terlalu dalam (lebih dari {MAX_DEPTH} tingkat)")
         return None
-
+    if refusals:
+        for refusal in refusals:
+            diagnostics.add(refusal)
+        return None
     documents = [e for e in events if isinstance(e, yaml.DocumentStartEvent)]
     if len(documents) > 1:
         mark = documents[1].start_mark
@@ -169,6 +154,36 @@ def parse_yaml(text: str, path: Path, diagnostics: Diagnostics) -> Node | None:
         )
         return None
     return _compose(events, path, diagnostics)
+
+
+class _TooDeep(Exception):
+    def __init__(self, location: Location) -> None:
+        self.location = location
+
+
+def _read_events(text: str, path: Path) -> tuple[list, list[Diagnostic]]:
+    """The document's events and the refusals (anchors, aliases, tags) among them. Read one
+    event at a time and stopped past MAX_DEPTH, so deep nesting costs only what was read."""
+    events, refusals, depth = [], [], 0
+    for event in yaml.parse(text, Loader=_EVENT_LOADER):
+        mark = event.start_mark
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep(Location(path, mark.line + 1, mark.column + 1))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        where = Location(path, mark.line + 1, mark.column + 1)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            refusals.append(Diagnostic(Severity.ERROR, "SOP104", where,
+                                       "anchor/alias YAML ('&' dan '*') tidak diizinkan",
+                                       "tulis nilainya secara lengkap; sumber SOP adalah data biasa"))
+        elif getattr(event, "tag", None) is not None:
+            refusals.append(Diagnostic(Severity.ERROR, "SOP105", where,
+                                       f"tag YAML '{event.tag.replace('tag:yaml.org,2002:', '!!')}' tidak diizinkan",
+                                       "hapus tag yang diawali '!'; sumber SOP adalah data biasa"))
+        events.append(event)
+    return events, refusals
 
 
 def _compose(events: list, path: Path, diagnostics: Diagnostics) -> Node | None:
@@ -215,12 +230,6 @@ def _compose(events: list, path: Path, diagnostics: Diagnostics) -> Node | None:
             quoted = event.style in ("'", '"')
             attach(Scalar(line, col, _scalar_value(event), event.value, quoted))
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            if len(stack) >= MAX_DEPTH:
-                diagnostics.error(
-                    "SOP108", Location(path, line, col),
-                    f"struktur terlalu dalam (lebih dari {MAX_DEPTH} tingkat)",
-                )
-                return None
             node: Node
             if isinstance(event, yaml.MappingStartEvent):
                 node = Mapping(line, col)

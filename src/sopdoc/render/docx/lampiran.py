@@ -253,9 +253,18 @@ class LampiranWriter:
         self._tiny_paragraph()
 
 
+CORE_PROPERTY_LIMIT = 255  # characters: Word's (and python-docx's) limit for title, author, subject
+
+
+def _core_property(text: str) -> str:
+    """The text whole when it fits; else cut, marked by an ellipsis (the document shows it whole)."""
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[:CORE_PROPERTY_LIMIT - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
 def set_core_properties(doc, title: str, author: str, subject: str) -> None:
     properties = doc.core_properties
-    properties.title, properties.author, properties.subject = title, author, subject
+    properties.title, properties.author = _core_property(title), _core_property(author)
+    properties.subject = _core_property(subject)
     properties.language = "id-ID"
 
 
