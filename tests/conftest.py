@@ -199,4 +199,8 @@ def pki(tmp_path_factory):
             b"signer", key, cert, [ca], serialization.BestAvailableEncryption(PASSWORD.encode())))
         return path
 
-    return {"ca": folder / "ca.pem", "camat": signer("HARYANTO"), "expired": signer("Kedaluwarsa", (-400, -30))}
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other = _certificate(_name("CA Lain"), _name("CA Lain"), other_key, other_key, ca=True)
+    (folder / "ca-lain.pem").write_bytes(other.public_bytes(serialization.Encoding.PEM))
+    return {"ca": folder / "ca.pem", "other_ca": folder / "ca-lain.pem", "camat": signer("HARYANTO"),
+            "expired": signer("Kedaluwarsa", (-400, -30))}

@@ -113,6 +113,22 @@ def test_swimlane_titles_are_escaped_for_dot():
     assert 'label="Kasi \\"Pem\\" \\\\ <b>"' in swimlane_dot(plan_swimlane(sop))
 
 
+def test_the_swimlane_svg_shows_every_character_of_a_title_literally():
+    import xml.etree.ElementTree as ET
+    from dataclasses import replace
+
+    from sopdoc.model import Pelaksana
+    from sopdoc.render.graphviz import render
+
+    project, _ = load_project([TEST_ROOTS / "long-flow"])
+    sop = project.sops[0]
+    title = "&lt;b&gt; & Co"
+    sop = replace(sop, pelaksana=(Pelaksana(sop.pelaksana[0].key, title), *sop.pelaksana[1:]))
+    svg = ET.fromstring(render(swimlane_dot(plan_swimlane(sop)), "svg"))
+    texts = [node.text for node in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert title in texts
+
+
 @pytest.mark.parametrize("url", [
     "file:///etc/passwd", "http://127.0.0.1/x.png", "https://example.org/logo.png",
     "file:///work/../etc/hosts", "ftp://127.0.0.1/x",

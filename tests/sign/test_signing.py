@@ -119,3 +119,42 @@ def test_refusals_are_clear_and_write_nothing(run, built, pki, tmp_path, case, m
     assert message in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_second_signature_is_an_allowed_change_for_the_first(run, built, pki, tmp_path):
+    from pyhanko.sign import signers
+
+    once = tmp_path / "sekali.pdf"
+    assert _sign(run, built / "surat-rekomendasi.pdf", pki, once).exit_code == 0
+    second = signers.SimpleSigner.load_pkcs12(str(pki["camat"]), passphrase=PASSWORD.encode())
+    twice = io.BytesIO()
+    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(once.read_bytes())),
+                     signers.PdfSignatureMetadata(field_name="Paraf"), signer=second, output=twice)
+    (tmp_path / "dua.pdf").write_bytes(twice.getvalue())
+    result = run("verify", str(tmp_path / "dua.pdf"), "--trust", str(pki["ca"]))
+    assert result.exit_code == 0, result.output
+    reports = ("\n" + result.stdout).split("\ntanda tangan ")[1:]
+    assert [report.splitlines()[0] for report in reports] == ["TandaTanganSopdoc", "Paraf"]
+    assert "mencakup       : revisi 2 dari 3; sesudahnya hanya ditambah tanda tangan Paraf" in reports[0]
+    assert "mencakup       : revisi 3 dari 3" in reports[1]
+    assert all("tidak berubah  : ya" in report and "utuh           : ya" in report for report in reports)
+    assert result.stderr == ""  # nothing of pyHanko's own logging
+
+
+def test_verify_without_trust_and_with_a_wrong_ca_says_so_in_indonesian(run, built, pki, tmp_path):
+    signed = tmp_path / "ttd.pdf"
+    assert _sign(run, built / "surat-rekomendasi.pdf", pki, signed).exit_code == 0
+    alone = run("verify", str(signed))
+    assert alone.exit_code == 0 and alone.stderr == ""
+    assert "dipercaya      : tidak diperiksa" in alone.stdout
+    wrong = tmp_path / "ca-lain.pem"
+    wrong.write_bytes(pki["other_ca"].read_bytes())
+    refused = run("verify", str(signed), "--trust", str(wrong))
+    assert refused.exit_code == 1 and refused.stderr == ""
+    assert "dipercaya      : TIDAK" in refused.stdout
+
+
+def test_sign_refuses_a_folder_as_its_output(run, built, pki, tmp_path):
+    result = _sign(run, built / "surat-rekomendasi.pdf", pki, tmp_path)
+    assert result.exit_code == 2
+    assert "adalah folder" in result.output and "Traceback" not in result.output

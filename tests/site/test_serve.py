@@ -79,3 +79,29 @@ def test_serve_needs_the_whole_sources_folder(run, tmp_path):
     result = run("serve", "sop_sources/kecamatan-uji", "--port", "0")
     assert result.exit_code == 2
     assert "sopdoc serve memerlukan seluruh folder sumber" in result.output
+
+
+def test_the_server_refuses_nul_paths_and_lists_no_folder(tmp_path, capsys):
+    import http.client
+
+    from sopdoc.site.serve import SiteServer
+
+    (tmp_path / "index.html").write_text("<h1>Beranda</h1>")
+    (tmp_path / "aset").mkdir()
+    (tmp_path / "aset" / "gaya.css").write_text("body {}")
+    server = SiteServer(tmp_path, port=0).start()
+    try:
+        host, port = server.url.removeprefix("http://").rstrip("/").split(":")
+        statuses = {}
+        for path in ("/", "/%00", "/aset/", "/aset/gaya.css"):
+            connection = http.client.HTTPConnection(host, int(port), timeout=10)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            statuses[path] = (response.status, response.read())
+            connection.close()
+    finally:
+        server.stop()
+    assert statuses["/"][0] == 200 and statuses["/aset/gaya.css"][0] == 200
+    assert statuses["/%00"][0] == 400
+    assert statuses["/aset/"][0] == 404 and b"gaya.css" not in statuses["/aset/"][1]
+    assert "Traceback" not in capsys.readouterr().err

@@ -199,3 +199,17 @@ def _sop_clash(slug: str, stems: set[str], decree_stems: set[str]) -> str | None
     if base != slug and base in stems:
         return f"salinan bertanda tangan dari '{base}.pdf'"
     return None
+
+
+def layout_problems(project: Project) -> Diagnostics:
+    """SOPs the page plan cannot lay out, located at the step: what `check` adds to the sources'
+    own diagnostics so that a source that passes it renders."""
+    from sopdoc.layout.plan import LayoutError, plan_layout
+
+    found = Diagnostics()
+    for sop in project.sops:
+        try:
+            plan_layout(sop)
+        except LayoutError as exc:
+            found.error("SOP301", exc.location, exc.message, exc.hint)
+    return found

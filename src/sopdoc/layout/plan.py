@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sopdoc.diagnostics import Location
 from sopdoc.errors import SopdocError
 from sopdoc.model import Sop, Langkah, Symbol
 from sopdoc.layout.flowchart import CONNECTOR_BAND, connector_pairs, connector_symbols, step_symbols
@@ -47,7 +48,12 @@ MIN_DECISION_ROW = mm(15)
 
 
 class LayoutError(SopdocError):
-    """The SOP cannot be laid out (a row taller than a page)."""
+    """The SOP cannot be laid out (a row taller than a page), said at the step's place."""
+
+    def __init__(self, location: Location, message: str, hint: str) -> None:
+        self.location, self.message, self.hint = location, message, hint
+        where = f"{location.display_path()}:{location.line}:{location.col}"
+        super().__init__(f"{where}: {message}; {hint}")
 
 
 @dataclass(frozen=True)
@@ -217,9 +223,8 @@ def _paginate(step_rows, total_height, content_height, header_height, repeat_hea
             pages.append([])
             used = fresh_page
         if used + need > content_height:
-            raise LayoutError(
-                f"{step.location.display_path() if step.location else sop.source}: langkah {step.number} "
-                "terlalu panjang untuk satu halaman; persingkat uraian atau kelengkapannya")
+            raise LayoutError(step.location or Location(sop.source), f"langkah {step.number} terlalu panjang "
+                              "untuk satu halaman", "persingkat uraian, kelengkapan atau keterangannya")
         pages[-1].append((step, cells, row_height))
         used += row_height
     return pages
