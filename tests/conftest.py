@@ -108,6 +108,17 @@ def office_tree(root: Path, sop: str = BASE_SOP, instansi: str = BASE_INSTANSI, 
     return write_tree(root, files)
 
 
+def png_bytes(size=(40, 40)) -> bytes:
+    """A small real PNG, for logos."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 60, 120)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def diagnostics_of(sources: Path):
     return list(load_project([sources])[1])
 

@@ -82,15 +82,12 @@ def _existing(paths: tuple[Path, ...]) -> list[Path]:
     return list(paths)
 
 
-def _load(paths: list[Path], cache_file: Path | None = None, lay_out: bool = False) -> tuple[Project, Diagnostics]:
-    """The sources checked, and checked against the outputs they would become; with `lay_out`,
-    also laid out (a build lays out only what it renders, and says so per SOP)."""
-    from sopdoc.build.outputs import layout_problems, name_conflicts
+def _load(paths: list[Path], cache_file: Path | None = None) -> tuple[Project, Diagnostics]:
+    """The sources checked, and checked against the outputs they would become."""
+    from sopdoc.build.outputs import name_conflicts
 
     project, diagnostics = load_project(paths, cache_file=cache_file)
     diagnostics.extend(name_conflicts(project))
-    if lay_out and not diagnostics.error_count:
-        diagnostics.extend(layout_problems(project))
     return project, diagnostics
 
 
@@ -117,7 +114,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
     PATH dapat berupa folder sumber (bawaan: sop_sources/), folder satu instansi, atau
     satu berkas SOP.
     """
-    _, diagnostics = _load(_existing(paths), lay_out=True)
+    _, diagnostics = _load(_existing(paths))
     if _report(diagnostics, strict, err=False):
         sys.exit(1)
 
@@ -127,7 +124,7 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
 @strict_option
 def summary(paths: tuple[Path, ...], strict: bool) -> None:
     """Periksa sumber, lalu cetak daftar instansi dan SOP dengan total waktunya."""
-    project, diagnostics = _load(_existing(paths), lay_out=True)
+    project, diagnostics = _load(_existing(paths))
     if _report(diagnostics, strict, err=True):
         sys.exit(1)
     click.echo(format_summary(project))

@@ -79,7 +79,7 @@ def test_the_office_logo_is_in_both_documents(run, tmp_path):
     import pdfplumber
 
     from conftest import BASE_INSTANSI
-    from test_validation import png_bytes
+    from conftest import png_bytes
 
     instansi = BASE_INSTANSI.replace("nama: Kecamatan Uji\n", "nama: Kecamatan Uji\nlogo: logo.png\n")
     sources = office_tree(tmp_path, instansi=instansi)

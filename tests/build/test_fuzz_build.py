@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import BASE_INSTANSI, BASE_SOP
 
-from sopdoc.build.outputs import FORMAT_NAMES, layout_problems, name_conflicts
+from sopdoc.build.outputs import FORMAT_NAMES, name_conflicts
 from sopdoc.build.pipeline import render_decree, render_sop
 from sopdoc.model import decrees_with_members
 from sopdoc.sources.loader import load_project
@@ -64,8 +64,6 @@ def _build(folder: Path, text: str) -> None:
     (office / "layanan-uji.yml").write_text(text, encoding="utf-8")
     project, diagnostics = load_project([office.parent])  # what `sopdoc check` does
     diagnostics.extend(name_conflicts(project))
-    if not diagnostics.error_count:
-        diagnostics.extend(layout_problems(project))
     for diagnostic in diagnostics:
         assert diagnostic.location.line >= 1 and diagnostic.code.startswith("SOP"), diagnostic.format()
     if diagnostics.error_count:

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE_INSTANSI, CORPUS, TEST_ROOTS, assert_golden
+from flowchart_rules import check_page, connector_letters, from_plan
 
 from sopdoc.render.graphviz import page_dot
-from sopdoc.errors import SopdocError
 from sopdoc.layout.flowchart import CONNECTOR_BAND
-from sopdoc.layout.plan import PAGE_SAFETY, LayoutError, plan_layout
+from sopdoc.layout.plan import CONTINUED, PAGE_SAFETY, plan_layout
 from sopdoc.sources.loader import load_project
 from sopdoc.render.pdf.writer import PdfOptions, RootedURLFetcher, write_pdf
 from sopdoc.layout.swimlane import plan_swimlane
@@ -33,21 +33,19 @@ def _assert_plan_is_sound(sop, plan):
         for row in page.rows:
             assert row.y == y and row.height > 0
             y += row.height
-        rows = {row.step: row for row in page.rows if row.kind == "step"}
-        placed.extend(rows)
+        placed.extend(row.step for row in page.rows if row.kind == "step")
         for node in page.nodes:
             x0, y0, x1, y1 = node.box
             assert 0 <= x0 < x1 <= plan.diagram_width and 0 <= y0 < y1 <= page.diagram_height
-            if node.step is not None and not node.id.startswith("e") and node.shape != "connector":
-                step = sop.langkah[node.step - 1]
-                column = plan.column(f"actor:{step.pelaksana.key}")
-                assert column.x - plan.diagram_x <= x0 and x1 <= column.x - plan.diagram_x + column.width
-                assert rows[node.step].y <= y0 and y1 <= rows[node.step].y + rows[node.step].height
         ids = {node.id for node in page.nodes}
         for arrow in page.arrows:
             assert arrow.source in ids and arrow.target in ids
-    assert placed == [step.number for step in sop.langkah]  # every row once, in order
+        drawn, homes = from_plan(plan, page, sop)
+        assert check_page(drawn, homes) == [], f"{sop.slug} page {page.number}"
+    assert placed == [step.number for step in sop.langkah]  # every step's symbol once, in order
     assert sum(c.width for c in plan.columns) == plan.table_width
+    outgoing, incoming = connector_letters(plan)
+    assert sorted(outgoing) == sorted(incoming) and len(set(outgoing)) == len(outgoing)
 
 
 @settings(max_examples=40, deadline=None)
@@ -83,14 +81,21 @@ def test_every_flowchart_page_after_the_first_starts_with_a_connector_band():
     assert plan.pages[-1].rows[-1].kind == "total"
 
 
-def test_a_row_taller_than_a_page_is_a_clear_error(tmp_path):
+def test_a_row_taller_than_a_page_continues_on_the_next_page():
     project, _ = load_project([TEST_ROOTS / "a4-paper"])
     sop = project.sops[0]
     from dataclasses import replace
 
     long_step = replace(sop.langkah[0], uraian="kata " * 4000)
-    with pytest.raises(LayoutError, match="langkah 1 terlalu panjang untuk satu halaman"):
-        plan_layout(replace(sop, langkah=(long_step, *sop.langkah[1:])))
+    sop = replace(sop, langkah=(long_step, *sop.langkah[1:]))
+    plan = plan_layout(sop)
+    parts = [(page.number, row) for page in plan.pages for row in page.rows if row.step == 1]
+    assert len(parts) >= 3 and parts[0][1].kind == "step"
+    assert all(row.kind == "continuation" and row.cells["uraian"][0] == CONTINUED for _, row in parts[1:])
+    assert [number for number, _ in parts] == list(range(1, len(parts) + 1))  # one part per page, in order
+    words = [word for _, row in parts for line in row.cells["uraian"] for word in line.split()]
+    assert words.count("kata") == 4000  # nothing lost
+    _assert_plan_is_sound(sop, plan)
 
 
 def test_diagram_dot_is_golden():
@@ -148,7 +153,3 @@ def test_files_inside_the_asset_roots_load(tmp_path):
     pdf = write_pdf(f'<img src="{image.as_uri()}">', PdfOptions((tmp_path,), 0))
     assert pdf.startswith(b"%PDF")
     assert RootedURLFetcher([tmp_path])  # constructible on its own
-
-
-def test_renderer_errors_are_sopdoc_errors():
-    assert issubclass(LayoutError, SopdocError)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BASE_INSTANSI, BASE_SOP, diagnostics_of, office_tree, replace_line, write_tree
+from conftest import BASE_INSTANSI, BASE_SOP, diagnostics_of, office_tree, png_bytes, replace_line, write_tree
 
 SOP_FILE = "layanan-uji.yml"
 OFFICE_FILE = "instansi.yml"
@@ -183,16 +183,6 @@ def test_logo_rules(tmp_path, logo, content, code, message):
         files[f"kecamatan-uji/{logo}"] = content
     sources = write_tree(tmp_path, files)
     _assert_reported(diagnostics_of(sources), (OFFICE_FILE, 3, 7, "error", code, message, None))
-
-
-def png_bytes(size=(40, 40)) -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 60, 120)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def test_logo_inside_folder_is_accepted(tmp_path):

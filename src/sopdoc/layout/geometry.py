@@ -52,11 +52,30 @@ class Node:
                 self.cx + self.width // 2, self.cy + self.height // 2)
 
 
+Point = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Arrow:
+    """An arrow as the plan routed it: an orthogonal polyline from the source's port to the
+    target's, the arrowhead at the last point."""
+
     source: str
     target: str
     label: str | None = None  # "Ya" / "Tidak"
+    points: tuple[Point, ...] = ()
+
+
+@dataclass(frozen=True)
+class Label:
+    """A branch label ("Ya"/"Tidak") in its box, clear of every symbol, arrow and table line."""
+
+    text: str
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    size_pt: float
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,7 @@ class FlowPage:
     nodes: tuple[Node, ...]
     arrows: tuple[Arrow, ...]
     show_header: bool
+    labels: tuple[Label, ...] = ()
 
     @property
     def diagram_rows(self) -> tuple[Row, ...]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sopdoc.diagnostics import Location
-from sopdoc.errors import SopdocError
-from sopdoc.model import Sop, Langkah, Symbol
-from sopdoc.layout.flowchart import CONNECTOR_BAND, connector_pairs, connector_symbols, step_symbols
+from sopdoc.layout.columns import column_widths, waktu_parts
+from sopdoc.layout.flowchart import CONNECTOR_BAND, connector_pairs, page_flow
 from sopdoc.layout.geometry import Column, FlowPage, Row
+from sopdoc.model import Langkah, Sop, Symbol
 from sopdoc.layout.textmetrics import TextStyle, mm
 
 PAPER = {  # landscape: (width, height)
@@ -33,27 +32,18 @@ PAD_X, PAD_Y = mm(1.2), mm(1)
 WRAP_SLACK = mm(1.5)
 ROW_SLACK = mm(1.2)
 
-# Share of the table width of the fixed columns, in per-mille; the actor columns share the rest.
-FIXED_COLUMNS = (("no", "No", 35), ("uraian", "Uraian Kegiatan", 205))
-QUALITY_COLUMNS = (("kelengkapan", "Kelengkapan", 120), ("waktu", "Waktu", 70), ("output", "Output", 115))
-REMARK_COLUMN = ("keterangan", "Keterangan", 70)
+# Header titles: the columns spanning both header rows, and the Mutu Baku group
+SPANNING_TITLES = (("no", "No"), ("uraian", "Uraian Kegiatan"), ("keterangan", "Keterangan"))
+QUALITY_TITLES = (("kelengkapan", "Kelengkapan"), ("waktu", "Waktu"), ("output", "Output"))
 # Identity table: letterhead | label | value, in per-mille of the table width
 IDENTITY_SPLIT = (450, 180, 370)
 
 # Kept free at the foot of every flowchart page: borders, the header's rounding and the 1 pt
 # paragraph Word needs between tables must never push a planned row onto the next page.
 PAGE_SAFETY = mm(4)
-MIN_STEP_ROW = mm(12)
-MIN_DECISION_ROW = mm(15)
-
-
-class LayoutError(SopdocError):
-    """The SOP cannot be laid out (a row taller than a page), said at the step's place."""
-
-    def __init__(self, location: Location, message: str, hint: str) -> None:
-        self.location, self.message, self.hint = location, message, hint
-        where = f"{location.display_path()}:{location.line}:{location.col}"
-        super().__init__(f"{where}: {message}; {hint}")
+MIN_STEP_ROW = mm(13)
+MIN_DECISION_ROW = mm(16)
+CONTINUED = "(lanjutan)"  # first line of the Uraian cell of a step's continuation on the next page
 
 
 @dataclass(frozen=True)
@@ -102,24 +92,20 @@ class LayoutPlan:
         return next(p for p in self.pages if any(r.step == number and r.kind == "step" for r in p.rows))
 
 
-def _columns(sop: Sop, table_width: int) -> tuple[Column, ...]:
-    fixed = FIXED_COLUMNS + QUALITY_COLUMNS + (REMARK_COLUMN,)
-    fixed_width = {key: table_width * share // 1000 for key, _, share in fixed}
-    actor_total = table_width - sum(fixed_width.values())
-    actor_widths = [actor_total // len(sop.pelaksana)] * len(sop.pelaksana)
-    actor_widths[-1] += actor_total - sum(actor_widths)  # the remainder keeps the total exact
-    specs = [(key, title, fixed_width[key]) for key, title, _ in FIXED_COLUMNS]
-    specs += [(f"actor:{a.key}", a.title, w) for a, w in zip(sop.pelaksana, actor_widths)]
-    specs += [(key, title, fixed_width[key]) for key, title, _ in QUALITY_COLUMNS + (REMARK_COLUMN,)]
-    columns, x = [], 0
-    for key, title, width in specs:
-        columns.append(Column(key, title, x, width))
-        x += width
-    return tuple(columns)
-
-
 def _wrap(style: TextStyle, text: str, column: Column) -> tuple[str, ...]:
     return tuple(style.wrap(text, column.width - 2 * PAD_X - WRAP_SLACK))
+
+
+def _waktu_lines(style: TextStyle, text: str, column: Column) -> tuple[str, ...]:
+    """A duration wrapped between its parts only ('1 hari kerja' / '2 jam'), never inside one."""
+    room = column.width - 2 * PAD_X - WRAP_SLACK
+    lines: list[str] = []
+    for part in waktu_parts(text):
+        if lines and style.width(f"{lines[-1]} {part}") <= room:
+            lines[-1] = f"{lines[-1]} {part}"
+        else:
+            lines.extend(style.wrap(part, room))
+    return tuple(lines)
 
 
 def _list_lines(style: TextStyle, items: tuple[str, ...], column: Column) -> tuple[str, ...]:
@@ -140,7 +126,7 @@ def _step_cells(step: Langkah, columns: dict[str, Column]) -> dict[str, tuple[st
         "no": (f"{step.number}.",),
         "uraian": _wrap(BODY, step.uraian, columns["uraian"]),
         "kelengkapan": _list_lines(BODY, step.kelengkapan, columns["kelengkapan"]),
-        "waktu": _wrap(BODY, step.waktu.as_written(), columns["waktu"]) if step.waktu else (),
+        "waktu": _waktu_lines(BODY, step.waktu.as_written(), columns["waktu"]) if step.waktu else (),
         "output": _wrap(BODY, step.output, columns["output"]) if step.output else (),
         "keterangan": _wrap(BODY, step.keterangan, columns["keterangan"]) if step.keterangan else (),
     }
@@ -173,8 +159,8 @@ def _header(columns: tuple[Column, ...]) -> tuple[tuple[int, int], dict[str, Hea
     by_key = {c.key: c for c in columns}
     top = {"pelaksana": HeaderCell(("Pelaksana",), 8), "mutu_baku": HeaderCell(("Mutu Baku",), 8)}
     second = {c.key: _header_cell(c.title, c) for c in columns if c.is_actor}
-    second.update({key: _header_cell(title, by_key[key]) for key, title, _ in QUALITY_COLUMNS})
-    spanning = {key: _header_cell(title, by_key[key]) for key, title, _ in FIXED_COLUMNS + (REMARK_COLUMN,)}
+    second.update({key: _header_cell(title, by_key[key]) for key, title in QUALITY_TITLES})
+    spanning = {key: _header_cell(title, by_key[key]) for key, title in SPANNING_TITLES}
     top_height = HEADING.line_um + 2 * PAD_Y + ROW_SLACK
     # WeasyPrint grows the last row a spanning cell covers to that cell's whole content height,
     # so the second row alone must hold the cells spanning both rows
@@ -187,7 +173,7 @@ def plan_layout(sop: Sop) -> LayoutPlan:
     width, height = PAPER[setup.kertas]
     margins = (MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_LEFT)
     table_width = width - MARGIN_LEFT - MARGIN_RIGHT
-    columns = _columns(sop, table_width)
+    columns = column_widths(sop, table_width, BODY, HEADING, 2 * PAD_X + WRAP_SLACK)
     by_key = {c.key: c for c in columns}
     header_heights, header_cells = _header(columns)
     content_height = height - MARGIN_TOP - MARGIN_BOTTOM - PAGE_SAFETY
@@ -196,53 +182,79 @@ def plan_layout(sop: Sop) -> LayoutPlan:
     for step in sop.langkah:
         cells = _step_cells(step, by_key)
         minimum = MIN_DECISION_ROW if step.symbol is Symbol.DECISION else MIN_STEP_ROW
-        step_rows.append((step, cells, max(minimum, _cells_height(cells, BODY))))
-    total_cells = {"label": ("Jumlah Waktu",), "waktu": _wrap(HEADING, sop.total_waktu.format(), by_key["waktu"])}
+        step_rows.append((step, cells, max(minimum, _cells_height(cells, BODY)), minimum))
+    total_cells = {"label": ("Jumlah Waktu",),
+                   "waktu": _waktu_lines(HEADING, sop.total_waktu.format(), by_key["waktu"])}
     total_height = _cells_height(total_cells, HEADING)
 
-    pages_of_rows = _paginate(step_rows, total_height, content_height, sum(header_heights),
-                              setup.ulang_judul_tabel, sop)
-    page_of = {step.number: index for index, rows in enumerate(pages_of_rows) for step, _, _ in rows}
-    pages = []
+    pages_of_rows = _paginate(step_rows, total_height, content_height, sum(header_heights), setup.ulang_judul_tabel)
+    page_of = {part.step.number: index for index, parts in enumerate(pages_of_rows) for part in parts
+               if part.kind == "step"}
     connectors = connector_pairs(sop, page_of)
-    for index, rows in enumerate(pages_of_rows):
-        pages.append(_flow_page(index, len(pages_of_rows), rows, sop, by_key, connectors,
-                                setup.ulang_judul_tabel or index == 0, total_cells, total_height))
+    lanes = [c for c in columns if c.is_actor]
+    pages = []
+    for index, parts in enumerate(pages_of_rows):
+        rows = _page_rows(index, len(pages_of_rows), parts, total_cells, total_height)
+        diagram_rows = [row for row in rows if row.kind != "total"]
+        flow = page_flow(sop, diagram_rows, [Column(c.key, c.title, c.x - lanes[0].x, c.width) for c in lanes],
+                         connectors, index, len(pages_of_rows))
+        pages.append(FlowPage(index + 1, tuple(rows), flow.nodes, flow.arrows, setup.ulang_judul_tabel or index == 0,
+                              flow.labels))
     return LayoutPlan(setup.kertas, width, height, margins, columns, header_heights, header_cells, tuple(pages))
 
 
-def _paginate(step_rows, total_height, content_height, header_height, repeat_header, sop):
-    pages: list[list] = [[]]
+@dataclass(frozen=True)
+class _Part:
+    """A step's row on a page, or, when it is taller than a page, one of its parts."""
+
+    step: Langkah
+    cells: dict[str, tuple[str, ...]]
+    height: int
+    kind: str  # "step" (holds the symbol) or "continuation"
+
+
+def _paginate(step_rows, total_height, content_height, header_height, repeat_header) -> list[list[_Part]]:
+    """Rows onto pages in order. A row that fits on no page is split: its text continues in the
+    same columns on the next page, marked, the symbol staying in the first part."""
+    pages: list[list[_Part]] = [[]]
+    fresh = (header_height if repeat_header else 0) + CONNECTOR_BAND
     used = header_height
-    for index, (step, cells, row_height) in enumerate(step_rows):
-        is_last = index == len(step_rows) - 1
-        # room for this row, the continuation band below it (unless last), the total row (if last)
-        need = row_height + (total_height if is_last else CONNECTOR_BAND)
-        fresh_page = (header_height if repeat_header else 0) + CONNECTOR_BAND
-        if pages[-1] and used + need > content_height:
+    for index, (step, cells, row_height, minimum) in enumerate(step_rows):
+        tail = total_height if index == len(step_rows) - 1 else CONNECTOR_BAND  # what must fit below
+        if pages[-1] and used + row_height + tail > content_height >= fresh + row_height + tail:
             pages.append([])
-            used = fresh_page
-        if used + need > content_height:
-            raise LayoutError(step.location or Location(sop.source), f"langkah {step.number} terlalu panjang "
-                              "untuk satu halaman", "persingkat uraian, kelengkapan atau keterangannya")
-        pages[-1].append((step, cells, row_height))
-        used += row_height
+            used = fresh
+        if used + row_height + tail <= content_height:
+            pages[-1].append(_Part(step, cells, row_height, "step"))
+            used += row_height
+            continue
+        kind, rest = "step", cells
+        while True:
+            floor = minimum if kind == "step" else 0
+            room = content_height - used - CONNECTOR_BAND  # below a part that continues: the band
+            fit = (room - 2 * PAD_Y - ROW_SLACK) // BODY.line_um
+            if pages[-1] and (room < floor or fit < 1):
+                pages.append([])
+                used = fresh
+                continue
+            last = max(floor, _cells_height(rest, BODY))
+            if used + last + tail <= content_height:  # the rest fits here, with what follows it
+                pages[-1].append(_Part(step, rest, last, kind))
+                used += last
+                break
+            take = max(1, min(fit, max(len(lines) for lines in rest.values()) - 1))
+            part = {key: lines[:take] for key, lines in rest.items() if lines[:take]}
+            rest = {key: lines[take:] for key, lines in rest.items() if lines[take:]}
+            height = max(floor, _cells_height(part, BODY))
+            pages[-1].append(_Part(step, part, height, kind))
+            pages.append([])
+            used = fresh
+            kind = "continuation"
+            rest = {**rest, "uraian": (CONTINUED, *rest.get("uraian", ()))}
     return pages
 
 
-def _flow_page(index, page_count, rows_in, sop, by_key, connectors, show_header, total_cells, total_height):
-    actor_x0 = next(c.x for c in by_key.values() if c.is_actor)
-    column_of = {a.key: by_key[f"actor:{a.key}"] for a in sop.pelaksana}
-    rows, row_of = _page_rows(index, page_count, rows_in, total_cells, total_height)
-    page_steps = set(row_of)
-    nodes, arrows = step_symbols(sop, row_of, column_of, actor_x0)
-    connector_nodes, connector_arrows = connector_symbols(sop, connectors, page_steps, rows, index, page_count,
-                                                          column_of, by_key, actor_x0)
-    return FlowPage(index + 1, tuple(rows), tuple(nodes + connector_nodes), tuple(arrows + connector_arrows),
-                    show_header)
-
-
-def _page_rows(index, page_count, rows_in, total_cells, total_height) -> tuple[list[Row], dict[int, Row]]:
+def _page_rows(index, page_count, parts, total_cells, total_height) -> list[Row]:
     """The rows of one page, top down: the connector band above (after page 1), the steps, then
     the connector band below or, on the last page, the total."""
     rows: list[Row] = []
@@ -250,14 +262,11 @@ def _page_rows(index, page_count, rows_in, total_cells, total_height) -> tuple[l
     if index > 0:
         rows.append(Row("band-top", y, CONNECTOR_BAND))
         y += CONNECTOR_BAND
-    row_of: dict[int, Row] = {}
-    for step, cells, height in rows_in:
-        row = Row("step", y, height, step.number, cells)
-        rows.append(row)
-        row_of[step.number] = row
-        y += height
+    for part in parts:
+        rows.append(Row(part.kind, y, part.height, part.step.number, part.cells))
+        y += part.height
     if index < page_count - 1:
         rows.append(Row("band-bottom", y, CONNECTOR_BAND))
     else:
         rows.append(Row("total", y, total_height, None, total_cells))
-    return rows, row_of
+    return rows

@@ -15,7 +15,7 @@ import subprocess
 import zlib
 
 from sopdoc.errors import SopdocError
-from sopdoc.layout.geometry import Arrow, FlowPage, Node
+from sopdoc.layout.geometry import Arrow, FlowPage, Label, Node
 from sopdoc.layout.plan import LayoutPlan
 from sopdoc.layout.swimlane import SwimlanePlan
 from sopdoc.layout.textmetrics import FONT_FAMILY, UM_PER_INCH
@@ -45,14 +45,19 @@ def dot_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+ARROW_SIZE = 0.5  # of Graphviz's 10 pt arrowhead
+ARROW_LENGTH = round(10 * ARROW_SIZE * UM_PER_INCH / 72)
+
+
 def graph_header(name: str, node_fontsize: int) -> list[str]:
-    """The opening lines every sopdoc diagram shares: ortho routing, the document's font and line."""
+    """The opening lines every sopdoc diagram shares: the document's font and line; every edge
+    comes with its route (the plan's), so Graphviz routes nothing."""
     return [
         f"digraph {name} {{",
-        f'  graph [splines=ortho, pad=0, outputorder=edgesfirst, bgcolor=white, fontname="{FONT_FAMILY}"];',
+        f'  graph [splines=true, pad=0, outputorder=edgesfirst, bgcolor=white, fontname="{FONT_FAMILY}"];',
         f'  node [fixedsize=true, fontname="{FONT_FAMILY}", fontsize={node_fontsize}, penwidth={LINE_WIDTH}, '
         f'fillcolor=white, color=black];',
-        f'  edge [penwidth={LINE_WIDTH}, arrowsize=0.6, fontname="{FONT_FAMILY}", fontsize=7];',
+        f'  edge [penwidth={LINE_WIDTH}, arrowsize={ARROW_SIZE}];',
     ]
 
 
@@ -62,10 +67,28 @@ def node_line(node: Node, height: int) -> str:
             f'width={_inch(node.width)}, height={_inch(node.height)}, label={dot_string(node.label)}];')
 
 
-def arrow_line(arrow: Arrow) -> str:
-    # taillabel keeps Ya/Tidak beside the decision where the branch leaves it
-    label = f' [taillabel="{arrow.label}", labeldistance=1.6]' if arrow.label else ""
-    return f"  {arrow.source} -> {arrow.target}{label};"
+def arrow_line(arrow: Arrow, height: int) -> str:
+    """An edge drawn along the plan's polyline: each straight run a cubic Bezier segment with
+    its control points at its ends; the spline stops an arrowhead short of the end ("e,")."""
+    points = list(arrow.points)
+    (ax, ay), (bx, by) = points[-2], points[-1]
+    run = abs(bx - ax) + abs(by - ay)
+    back = min(ARROW_LENGTH, max(run - 100, 0))
+    sign = lambda value: (value > 0) - (value < 0)  # noqa: E731
+    points[-1] = (bx - sign(bx - ax) * back, by - sign(by - ay) * back)
+    spline = [points[0]]
+    for a, b in zip(points, points[1:]):
+        spline += [a, b, b]
+    pos = " ".join(f"{to_pt(x)},{to_pt(height - y)}" for x, y in spline)
+    return f'  {arrow.source} -> {arrow.target} [pos="e,{to_pt(bx)},{to_pt(height - by)} {pos}"];'
+
+
+def label_line(index: int, label: Label, height: int) -> str:
+    """A branch label as a text-only node in its box."""
+    cx, cy = (label.x0 + label.x1) // 2, (label.y0 + label.y1) // 2
+    return (f'  label{index} [shape=plaintext, margin=0, fontsize={label.size_pt:g}, '
+            f'pos="{to_pt(cx)},{to_pt(height - cy)}", width={_inch(label.x1 - label.x0)}, '
+            f'height={_inch(label.y1 - label.y0)}, label={dot_string(label.text)}];')
 
 
 def page_dot(plan: LayoutPlan, page: FlowPage) -> str:
@@ -81,7 +104,7 @@ def page_dot(plan: LayoutPlan, page: FlowPage) -> str:
         top, bottom = height - row.y, height - row.y - row.height
         lines.append(f'  subgraph cluster_row{index} {{ bb="0,{to_pt(bottom)},{to_pt(width)},{to_pt(top)}"; '
                      f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
-    return _closed(lines, page.nodes, page.arrows, height)
+    return _closed(lines, page.nodes, page.arrows, page.labels, height)
 
 
 def swimlane_dot(plan: SwimlanePlan) -> str:
@@ -96,12 +119,14 @@ def swimlane_dot(plan: SwimlanePlan) -> str:
                      f'penwidth={LINE_WIDTH}; }}')
     lines.append(f'  subgraph cluster_titles {{ bb="0,{to_pt(height - plan.title_band)},{to_pt(width)},{to_pt(height)}"; '
                  f'label=""; bgcolor=transparent; penwidth={LINE_WIDTH}; }}')
-    return _closed(lines, plan.nodes, plan.arrows, height)
+    return _closed(lines, plan.nodes, plan.arrows, plan.labels, height)
 
 
-def _closed(lines: list[str], nodes, arrows, height: int) -> str:
-    """The graph's text: `lines` (header and clusters), then the pinned nodes and the arrows."""
-    lines = [*lines, *(node_line(node, height) for node in nodes), *(arrow_line(arrow) for arrow in arrows), "}"]
+def _closed(lines: list[str], nodes, arrows, labels, height: int) -> str:
+    """The graph's text: `lines` (header and clusters), then the pinned nodes, labels and arrows."""
+    lines = [*lines, *(node_line(node, height) for node in nodes),
+             *(label_line(index, label, height) for index, label in enumerate(labels)),
+             *(arrow_line(arrow, height) for arrow in arrows), "}"]
     return "\n".join(lines) + "\n"
 
 
