@@ -94,9 +94,12 @@ def test_only_the_cli_prints_or_exits():
 
 
 def test_only_wordml_touches_raw_wordprocessingml():
+    """Raw XML (WordprocessingML in wordml.py, the flowchart's DrawingML in drawingml.py) stays
+    in those two modules of render/docx; the writers only call them."""
+    allowed = {PACKAGE / "render" / "docx" / "wordml.py", PACKAGE / "render" / "docx" / "drawingml.py"}
     wrong = []
     for path in PACKAGE.rglob("*.py"):
-        if path.name == "wordml.py":
+        if path in allowed:
             continue
         text = path.read_text(encoding="utf-8")
         wrong += [f"{path.relative_to(PACKAGE)}: {marker}"

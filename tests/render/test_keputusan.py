@@ -1,23 +1,19 @@
-"""The Keputusan bundle read back: lampiran in order, the list of SOPs, sources, PDF/A-3b."""
+"""The Keputusan bundle read back: lampiran in order, the list of SOPs, sources, PDF/A-3b, the
+flowchart shapes of every lampiran in the DOCX."""
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 import docx
 import pytest
 from pypdf import PdfReader
 
 from conftest import CORPUS
-from sopdoc.build.pipeline import build, render_decree
-from sopdoc.model import decrees_with_members
+from sopdoc.build.pipeline import build
 from sopdoc.render.content import diktum_ordinal, item_letter, number_words
-from sopdoc.render.graphviz import render
 from sopdoc.layout.plan import plan_layout
 from sopdoc.sources.loader import load_project
-from sopdoc.build.pictures import PictureStore
 
 
 @pytest.fixture(scope="module")
@@ -81,31 +77,34 @@ def test_indonesian_ordinals_and_letters():
     assert [item_letter(i) for i in (0, 1, 25, 26)] == ["a", "b", "z", "aa"]
 
 
-def _media(docx_bytes: bytes) -> set[bytes]:
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
-        return {archive.read(name) for name in archive.namelist() if name.startswith("word/media/")}
+NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "wpg": "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+}
 
 
-def test_the_keputusan_docx_reuses_the_pictures_its_members_drew_for_that_same_model(tmp_path):
-    """The members' jobs keep their flowchart PNGs under their input key; the bundle uses them
-    only while the key matches, and draws (and keeps) them again otherwise."""
-    project, _ = load_project([CORPUS])
-    sops = [s for s in project.sops if s.office.slug == "kecamatan-jenawi"]
-    results = build(sops, ("pdf", "docx"), tmp_path, jobs=1)
-    key = next(r.key for r in results if r.kind == "sop")
-    sop = sops[0]
-    (decree, office, members), = decrees_with_members(sops)
-    store = PictureStore(tmp_path)
-    drawn = store.load(sop, key)
-    assert drawn and set(drawn) == {page.number for page in plan_layout(sop).pages}
+def qn(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
 
-    marker = render('digraph { a [label="penanda", pos="20,20"] }', "png")  # a real PNG, not page 1
-    store.save(sop, key, {**drawn, 1: marker})
-    render_decree(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: key})
-    bundle_docx = (tmp_path / office.slug / "keputusan-sop-2024.docx").read_bytes()
-    assert marker in _media(bundle_docx)
 
-    render_decree(decree, office, tuple(members), ("docx",), tmp_path, member_keys={sop.slug: "lain"})
-    bundle_docx = (tmp_path / office.slug / "keputusan-sop-2024.docx").read_bytes()
-    assert marker not in _media(bundle_docx) and drawn[1] in _media(bundle_docx)
-    assert store.load(sop, "lain") == drawn and store.load(sop, key) is None
+def test_the_keputusan_docx_has_the_shapes_of_every_lampiran(bundle):
+    """Each lampiran's flowchart pages again, as shapes (no pictures), their ids unique in the
+    whole bundle."""
+    sops, folder = bundle
+    document = docx.Document(folder / "keputusan-sop-pelayanan-2023.docx")
+    body = document.element.body
+    groups = list(body.iter(qn("wpg:wgp")))
+    plans = [plan_layout(sop) for sop in sops]
+    assert len(groups) == sum(len(plan.pages) for plan in plans)
+    symbols = [[shape for shape in group.iter(qn("a:prstGeom")) if shape.get("prst").startswith("flowChart")]
+               for group in groups]
+    assert [len(found) for found in symbols] == [len(page.nodes) for plan in plans for page in plan.pages]
+    arrows = [len(list(group.iter(qn("a:custGeom")))) for group in groups]
+    assert arrows == [len(page.arrows) for plan in plans for page in plan.pages]
+    assert next(body.iter(qn("pic:pic")), None) is None  # no office of the corpus has a logo: no picture
+    ids = [element.get("id") for element in body.iter(qn("wp:docPr"), qn("wps:cNvPr"))]
+    assert len(ids) == len(set(ids))

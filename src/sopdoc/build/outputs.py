@@ -7,7 +7,6 @@ and the site all read this registry; adding a format is one `OutputFormat` here 
     <out>/<office>/<name>-ttd.pdf                   the copy `sopdoc sign` signed
     <out>/.sopdoc-build.json, .sopdoc-sources.json  what the last build saw (see state.py)
     <out>/.sopdoc-lock                              one build at a time (see lock.py)
-    <out>/.sopdoc-gambar/                           flowchart pictures kept for the decree's DOCX
     <out>/situs/, situs-tema/, situs.yml            the site's pages, theme and MkDocs config
 """
 
@@ -24,7 +23,6 @@ from sopdoc.model import Instansi, Keputusan, Project, Sop
 BUILD_STATE_FILE = ".sopdoc-build.json"
 BUILD_LOCK_FILE = ".sopdoc-lock"  # held while a build writes into the folder
 SOURCE_CACHE_FILE = ".sopdoc-sources.json"
-PICTURE_FOLDER = ".sopdoc-gambar"
 SITE_DOCS_FOLDER = "situs"
 SITE_THEME_FOLDER = "situs-tema"  # Material template overrides; outside the docs, so never published
 SITE_CONFIG_FILE = "situs.yml"
@@ -48,7 +46,7 @@ class SopJob:
 
     @cached_property
     def pictures(self) -> dict[int, dict[str, bytes]]:
-        """page number -> picture kind ('svg', 'png') -> bytes."""
+        """page number -> picture kind ('svg') -> bytes."""
         from sopdoc.render.graphviz import page_dot, render_formats
 
         return {page.number: render_formats(page_dot(self.plan, page), self.picture_kinds)
@@ -67,7 +65,6 @@ class DecreeJob:
     members: tuple[Sop, ...]  # in lampiran order
     out: Path
     site_url: str | None
-    pictures_of: Callable  # (sop, plan) -> the member's flowchart PNGs by page
 
     @cached_property
     def text(self):
@@ -92,7 +89,7 @@ def _sop_pdf(job: SopJob) -> bytes:
 def _sop_docx(job: SopJob) -> bytes:
     from sopdoc.render.docx.lampiran import render_lampiran_docx
 
-    return render_lampiran_docx(job.sop, job.plan, job.pictures_of_kind("png"))
+    return render_lampiran_docx(job.sop, job.plan)
 
 
 def _sop_svg(job: SopJob) -> bytes:
@@ -112,7 +109,7 @@ def _decree_pdf(job: DecreeJob) -> bytes:
 def _decree_docx(job: DecreeJob) -> bytes:
     from sopdoc.render.docx.keputusan import render_bundle_docx
 
-    return render_bundle_docx(job.text, job.pictures_of)
+    return render_bundle_docx(job.text)
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ class OutputFormat:
 
 FORMATS = (
     OutputFormat("pdf", "lampiran PDF/A dan keputusan", _sop_pdf, _decree_pdf, ("svg",), "PDF"),
-    OutputFormat("docx", "lampiran dan keputusan untuk Word", _sop_docx, _decree_docx, ("png",), "DOCX"),
+    OutputFormat("docx", "lampiran dan keputusan untuk Word", _sop_docx, _decree_docx, (), "DOCX"),
     OutputFormat("svg", "diagram alir untuk situs", _sop_svg),
 )
 FORMAT = {fmt.name: fmt for fmt in FORMATS}
@@ -199,17 +196,3 @@ def _sop_clash(slug: str, stems: set[str], decree_stems: set[str]) -> str | None
     if base != slug and base in stems:
         return f"salinan bertanda tangan dari '{base}.pdf'"
     return None
-
-
-def layout_problems(project: Project) -> Diagnostics:
-    """SOPs the page plan cannot lay out, located at the step: what `check` adds to the sources'
-    own diagnostics so that a source that passes it renders."""
-    from sopdoc.layout.plan import LayoutError, plan_layout
-
-    found = Diagnostics()
-    for sop in project.sops:
-        try:
-            plan_layout(sop)
-        except LayoutError as exc:
-            found.error("SOP301", exc.location, exc.message, exc.hint)
-    return found

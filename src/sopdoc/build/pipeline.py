@@ -23,7 +23,6 @@ from sopdoc.fileio import write_atomic
 from sopdoc.build.outputs import (
     BUILD_STATE_FILE, FORMAT, DecreeJob, SopJob, decree_formats, decree_path, decree_stem, sop_path,
 )
-from sopdoc.build.pictures import PictureStore
 from sopdoc.build.state import BuildState
 from sopdoc.model import Instansi, Keputusan, Sop, decrees_with_members
 
@@ -65,18 +64,14 @@ def input_key(sop: Sop, formats: tuple[str, ...], site_url: str | None = None) -
     return digest.hexdigest()
 
 
-def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | None = None,
-               key: str | None = None) -> SopResult:
-    """Lay out and render one SOP; runs in a worker process. With its input `key`, the DOCX's
-    flowchart pictures are kept for the Keputusan that attaches it."""
+def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | None = None) -> SopResult:
+    """Lay out and render one SOP; runs in a worker process."""
     try:
         job = SopJob(sop, formats, site_url)
         outputs = {fmt: FORMAT[fmt].render_sop(job) for fmt in formats}
         paths = {fmt: sop_path(out, sop, fmt) for fmt in formats}
         for fmt, data in outputs.items():  # only after every format rendered: all or nothing
             write_atomic(paths[fmt], data)
-        if key and "png" in job.picture_kinds:
-            PictureStore(out).save(sop, key, job.pictures_of_kind("png"))
         return SopResult(sop.slug, sop.office.slug, tuple(paths.values()))
     except SopdocError as exc:
         return SopResult(sop.slug, sop.office.slug, error=str(exc))
@@ -91,12 +86,11 @@ def _warm_worker() -> None:
 
 
 def render_decree(decree: Keputusan, office: Instansi, members: tuple[Sop, ...], formats: tuple[str, ...],
-                     out: Path, site_url: str | None = None, member_keys: dict[str, str] | None = None) -> SopResult:
-    """The Keputusan with its lampiran (after the members' own PDFs are built); in a worker.
-    `member_keys` (slug -> input key) lets the DOCX reuse the pictures the members' jobs drew."""
+                  out: Path, site_url: str | None = None) -> SopResult:
+    """The Keputusan with its lampiran (after the members' own PDFs are built); in a worker."""
     stem = decree_stem(decree)
     try:
-        job = DecreeJob(decree, office, members, out, site_url, PictureStore(out).pictures_for(member_keys or {}))
+        job = DecreeJob(decree, office, members, out, site_url)
         outputs = {fmt: FORMAT[fmt].render_decree(job) for fmt in formats}
         paths = {fmt: decree_path(out, office, decree, fmt) for fmt in formats}
         for fmt, data in outputs.items():
@@ -137,7 +131,7 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
         if state.is_current(f"{sop.office.slug}/{sop.slug}", key, paths):
             finished(SopResult(sop.slug, sop.office.slug, paths, skipped=True, key=key))
         else:
-            todo.append(_Job(render_sop, (sop, formats, out, site_url, key), key, sop.office.slug, sop.slug, "sop"))
+            todo.append(_Job(render_sop, (sop, formats, out, site_url), key, sop.office.slug, sop.slug, "sop"))
     _run(todo, jobs, state, finished)
 
     bundle_formats = decree_formats(formats)
@@ -154,7 +148,7 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
         if state.is_current(f"{office.slug}/{slug}", key, paths):
             finished(SopResult(slug, office.slug, tuple(paths), skipped=True, key=key, kind="keputusan"))
         else:
-            arguments = (decree, office, members, bundle_formats, out, site_url, member_keys)
+            arguments = (decree, office, members, bundle_formats, out, site_url)
             todo.append(_Job(render_decree, arguments, key, office.slug, slug, "keputusan"))
     _run(todo, jobs, state, finished)
     state.save()

@@ -35,9 +35,11 @@ def column_widths(sop: Sop, table_width: int, body: TextStyle, heading: TextStyl
     """Columns left to right: No, Uraian, one per actor, Kelengkapan, Waktu, Output, Keterangan."""
     actors = len(sop.pelaksana)
     demand = _text_demand(sop, body)
-    minimum = {key: low for key, _, low, _ in TEXT_COLUMNS}
-    minimum["waktu"] = max(minimum["waktu"], _longest_waktu_part(sop, heading) + padding)
     maximum = {key: high for key, _, _, high in TEXT_COLUMNS}
+    # wide enough for the longest word a column holds (up to its maximum), so none is cut
+    minimum = {key: min(max(low, _longest_word(sop, key, body) + padding), maximum[key])
+               for key, _, low, _ in TEXT_COLUMNS}
+    minimum["waktu"] = max(minimum["waktu"], _longest_waktu_part(sop, heading) + padding)
     for key in maximum:
         maximum[key] = max(maximum[key], minimum[key])
 
@@ -81,6 +83,17 @@ def _text_demand(sop: Sop, style: TextStyle) -> dict[str, float]:
         if step.keterangan:
             demand["keterangan"] += style.width(step.keterangan)
     return demand
+
+
+def _longest_word(sop: Sop, key: str, style: TextStyle) -> int:
+    texts = []
+    for step in sop.langkah:
+        if key == "kelengkapan":
+            texts += [f"- {item}" for item in step.kelengkapan]
+        else:
+            value = step.waktu.as_written() if key == "waktu" and step.waktu else getattr(step, key, None)
+            texts += [value] if isinstance(value, str) else []
+    return max((style.width(word) for text in texts for word in text.split()), default=0)
 
 
 def _share(room: int, demand: dict[str, float], minimum: dict[str, int], maximum: dict[str, int]) -> dict[str, int]:

@@ -21,6 +21,7 @@ TRACK_GAP = mm(0.8)  # between neighbouring tracks, and between a track and a bo
 SYMBOL_CLEARANCE = mm(0.5)  # arrows keep this far from symbols they do not start or end at
 PARALLEL_GAP = mm(0.7)  # arrows side by side are at least this far apart
 BEND_COST = mm(8)
+MIN_LAST_RUN = mm(2)  # an arrowhead's run into a symbol
 STUB = mm(1.5)  # the first and last run of an arrow, kept for it before it is routed
 SEARCH_BUDGET = 6000  # states a search may take before it gives up for the next, freer one
 MAX_TRACKS = 4  # per gutter or side
@@ -163,7 +164,7 @@ class Router:
                 self._shortest(xs, ys, start, end, source, target)
             self.stubs = stubs
         if path is None:  # nothing free: the least bad route, side by side with another if need be
-            path = self._shortest(xs, ys, start, end, source, target, strict=False, budget=None)
+            path = self._shortest(xs, ys, start, end, source, target, strict=False, budget=20 * SEARCH_BUDGET)
         if path is None:  # walled in by symbols: straight across, rather than no arrow at all
             path = ((start.x, start.y), (start.x, end.y), (end.x, end.y))
         points = _simplify(path)
@@ -298,8 +299,9 @@ def _shapes(start: Port, end: Port, xs: list[int], ys: list[int]):
         if _ahead(begin, corner, sd) and _ahead(corner, goal, ed):
             yield (begin, corner, goal)
     if sd[0] == 0 and ed[0] == 0:  # vertical, across a track, vertical
+        # nearest the entry first, but with a last run long enough for an arrowhead
         for y in sorted((y for y in ys if _ahead(begin, (begin[0], y), sd) and _ahead((goal[0], y), goal, ed)),
-                        key=lambda y: abs(goal[1] - y)):
+                        key=lambda y: (abs(goal[1] - y) < MIN_LAST_RUN, abs(goal[1] - y))):
             yield (begin, (begin[0], y), (goal[0], y), goal)
     if sd[1] == 0 and ed[1] == 0:  # horizontal, along a track, horizontal
         for x in sorted((x for x in xs if _ahead(begin, (x, begin[1]), sd) and _ahead((x, goal[1]), goal, ed)),
@@ -358,29 +360,26 @@ def _simplify(path) -> tuple[Point, ...]:
 
 def label_at_port(text: str, port: Port, area: Area, labels: list[Label], upward: bool = False) -> Label | None:
     """The customary place of a branch label: just outside the corner it leaves by, beside the
-    arrow's first run (below-right of a bottom corner, above a side corner); None when neither
-    side of the run is free there."""
-    width = LABEL_STYLE.width(text) + mm(0.4)
-    height = LABEL_STYLE.line_um
-    x, y = port.x, port.y
-    if port.direction == "down":
-        candidates = [(x + LABEL_GAP, y + LABEL_GAP, x + LABEL_GAP + width, y + LABEL_GAP + height),
-                      (x - LABEL_GAP - width, y + LABEL_GAP, x - LABEL_GAP, y + LABEL_GAP + height)]
-    elif port.direction == "up":
-        candidates = [(x + LABEL_GAP, y - LABEL_GAP - height, x + LABEL_GAP + width, y - LABEL_GAP),
-                      (x - LABEL_GAP - width, y - LABEL_GAP - height, x - LABEL_GAP, y - LABEL_GAP)]
-    else:
-        sign = 1 if port.direction == "right" else -1
-        left = x + LABEL_GAP if sign > 0 else x - LABEL_GAP - width
-        candidates = [(left, y - LABEL_GAP - height, left + width, y - LABEL_GAP),
-                      (left, y + LABEL_GAP, left + width, y + LABEL_GAP + height)]
-        if upward:  # the arrow turns up: keep its label on the other side of the run
-            candidates.reverse()
+    arrow's first run (below-right of a bottom corner, above a side corner; below it when the
+    arrow turns up); a smaller size where the lane is narrow; None when no side is free there."""
     xs, ys = area.lines()
-    for box in candidates:
-        if _label_clash(box, area, [], labels, xs, ys) == 0:
-            return Label(text, *box, LABEL_STYLE.size_pt)
+    for style in (LABEL_STYLE, *SMALLER_LABELS):
+        for box in _port_candidates(port, style.width(text) + mm(0.4), style.line_um, upward):
+            if _label_clash(box, area, [], labels, xs, ys) == 0:
+                return Label(text, *box, style.size_pt)
     return None
+
+
+def _port_candidates(port: Port, width: int, height: int, upward: bool):
+    x, y = port.x, port.y
+    if port.direction in ("down", "up"):
+        top = y + LABEL_GAP if port.direction == "down" else y - LABEL_GAP - height
+        return [(x + LABEL_GAP, top, x + LABEL_GAP + width, top + height),
+                (x - LABEL_GAP - width, top, x - LABEL_GAP, top + height)]
+    left = x + LABEL_GAP if port.direction == "right" else x - LABEL_GAP - width
+    candidates = [(left, y - LABEL_GAP - height, left + width, y - LABEL_GAP),
+                  (left, y + LABEL_GAP, left + width, y + LABEL_GAP + height)]
+    return candidates[::-1] if upward else candidates
 
 
 def place_label(text: str, points: tuple[Point, ...], area: Area, arrows: list[tuple[Point, ...]],

@@ -1,18 +1,16 @@
 """The flowchart pictures, drawn by Graphviz from the layout: each page of the lampiran, and the
 site's swimlane.
 
-The layout decides where every symbol sits; Graphviz (`neato -n2`, orthogonal edges) only
-routes the arrows between the pinned symbols, so lane order is always the order of the
-`pelaksana` columns. The grid of actor columns and rows is drawn as clusters with fixed
-bounding boxes, so the picture *is* the actor area of the table. SVG goes into the PDF and
-the site, PNG at print resolution into the DOCX.
+The layout decides where every symbol, arrow and label goes; Graphviz (`neato -n2`, every edge
+with its route as `pos`) only draws them, so lane order is always the order of the `pelaksana`
+columns. The grid of actor columns and rows is drawn as clusters with fixed bounding boxes, so
+the picture *is* the actor area of the table. The SVG goes into the PDF and onto the site.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-import zlib
 
 from sopdoc.errors import SopdocError
 from sopdoc.layout.geometry import Arrow, FlowPage, Label, Node
@@ -20,7 +18,6 @@ from sopdoc.layout.plan import LayoutPlan
 from sopdoc.layout.swimlane import SwimlanePlan
 from sopdoc.layout.textmetrics import FONT_FAMILY, UM_PER_INCH
 
-PNG_DPI = 300
 LINE_WIDTH = 0.75  # pt, the table's border width
 _SHAPES = {
     "terminator": 'shape=box, style="rounded,filled"',
@@ -130,23 +127,13 @@ def _closed(lines: list[str], nodes, arrows, labels, height: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(dot: str, fmt: str) -> bytes:
-    """Run Graphviz for one format: 'svg' or 'png'."""
-    return render_formats(dot, (fmt,))[fmt]
-
-
-def render_formats(dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """SVG and/or PNG from one Graphviz run: positions are kept as given (-n2) and the edges,
-    the costly part, are routed once for both pictures."""
-    options = []
-    if "png" in formats:
-        # drawn by cairo (antialiased), written by gd as a palette image: half the time of
-        # cairo's own 32-bit writer, for the same picture
-        options += [f"-Gdpi={PNG_DPI}", "-Tpng:cairo:gd"]
-    if "svg" in formats:
-        options.append("-Tsvg")
+def render(dot: str, fmt: str = "svg") -> bytes:
+    """Run Graphviz: positions and routes are kept as given (-n2). Only SVG is made: the PDF
+    embeds it as vector, the site shows it, the DOCX draws its own shapes."""
+    if fmt != "svg":
+        raise ValueError(fmt)
     try:
-        result = subprocess.run(["neato", "-n2", *options], input=dot.encode("utf-8"),
+        result = subprocess.run(["neato", "-n2", "-Tsvg"], input=dot.encode("utf-8"),
                                 capture_output=True, timeout=120, check=False)
     except FileNotFoundError:
         raise SopdocError("Graphviz (neato) tidak ditemukan; jalankan 'make setup'") from None
@@ -154,59 +141,20 @@ def render_formats(dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
         raise SopdocError("Graphviz tidak selesai dalam 120 detik") from None
     if result.returncode != 0:
         raise SopdocError(f"Graphviz gagal: {result.stderr.decode('utf-8', 'replace').strip()}")
-    output, pictures = result.stdout, {}
-    if "png" in formats:  # the PNG comes first on stdout; its chunks say where it ends
-        end = _png_length(output)
-        pictures["png"], output = _whiten_palette(output[:end]), output[end:]
-    if "svg" in formats:
-        pictures["svg"] = _unscale_svg(_strip_svg_comments(output))
-    return pictures
+    return _strip_svg_comments(result.stdout)
 
 
-def _png_length(data: bytes) -> int:
-    position = 8  # after the signature
-    while position < len(data):
-        length = int.from_bytes(data[position:position + 4], "big")
-        kind = data[position + 4:position + 8]
-        position += 12 + length
-        if kind == b"IEND":
-            return position
-    raise SopdocError("Graphviz menulis PNG yang tidak lengkap")
+def render_formats(dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
+    return {fmt: render(dot, fmt) for fmt in formats}
 
 
 _SVG_SIZE = re.compile(rb'<svg width="[0-9.]+pt" height="[0-9.]+pt"\s+viewBox="0\.00 0\.00 ([0-9.]+) ([0-9.]+)"')
-_SVG_SCALE = re.compile(rb'(<g id="graph0" class="graph" transform=)"scale\([0-9.]+ [0-9.]+\)')
 
 
 def svg_size_pt(svg: bytes) -> tuple[float, float] | None:
     """The drawing's size in points, from the viewBox (which Graphviz never scales)."""
     found = _SVG_SIZE.search(svg[:2000])
     return (float(found.group(1)), float(found.group(2))) if found else None
-
-
-def _unscale_svg(svg: bytes) -> bytes:
-    """Graphviz scales the SVG by the PNG's dpi when both come from one run (and only the
-    drawing, not the viewBox): give it back its size in points, at scale 1."""
-    svg = _SVG_SIZE.sub(rb'<svg width="\1pt" height="\2pt" viewBox="0.00 0.00 \1 \2"', svg, count=1)
-    return _SVG_SCALE.sub(rb'\1"scale(1 1)', svg, count=1)
-
-
-def _whiten_palette(png: bytes) -> bytes:
-    """gd's palette turns white into (252, 254, 252), a visible tint beside white table cells;
-    set such near-white entries back to pure white. Only the PLTE chunk changes."""
-    position = 8  # after the signature
-    while position < len(png):
-        length = int.from_bytes(png[position:position + 4], "big")
-        kind = png[position + 4:position + 8]
-        if kind == b"PLTE":
-            data = bytearray(png[position + 8:position + 8 + length])
-            for index in range(0, length - 2, 3):
-                if min(data[index:index + 3]) >= 248:
-                    data[index:index + 3] = b"\xff\xff\xff"
-            crc = zlib.crc32(kind + bytes(data)).to_bytes(4, "big")
-            return png[:position + 8] + bytes(data) + crc + png[position + 12 + length:]
-        position += 12 + length
-    return png
 
 
 def _strip_svg_comments(svg: bytes) -> bytes:

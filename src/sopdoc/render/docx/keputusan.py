@@ -4,8 +4,6 @@ office can open, review and print. The decree's text is the same DecreeText the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -17,8 +15,8 @@ from sopdoc.render.docx.wordml import (
     add_field, cell_grid, double_rule_below, emu, fixed_layout, save_reproducibly, set_font, set_run,
     table_borders,
 )
-from sopdoc.layout.plan import PAPER, LayoutPlan, plan_layout
-from sopdoc.model import Sop
+from sopdoc.layout.plan import PAPER, plan_layout
+from sopdoc.render.docx.drawingml import DrawingIds
 from sopdoc.render.docx.lampiran import LampiranWriter, set_core_properties, setup_styles
 from sopdoc.layout.textmetrics import FONT_FAMILY, mm
 
@@ -142,20 +140,18 @@ class DecreeWriter:
                     run.font.underline = True
 
 
-def render_bundle_docx(text: DecreeText, pictures_of: Callable[[Sop, LayoutPlan], dict[int, bytes]]) -> bytes:
-    """The decree, then every lampiran as a landscape section with its own page numbers.
-    `pictures_of` gives an SOP's flowchart PNGs by page."""
+def render_bundle_docx(text: DecreeText) -> bytes:
+    """The decree, then every lampiran as a landscape section with its own page numbers."""
     doc = Document()
     first = text.members[0] if text.members else None
     if first is not None:
         setup_styles(doc, plan_layout(first))
     set_font(doc.styles["Normal"], FONT_FAMILY)
     DecreeWriter(doc, text).write(doc.sections[0])
+    ids = DrawingIds(doc)  # one count of drawing ids for every lampiran
     for sop in text.members:
-        plan = plan_layout(sop)
-        pictures = pictures_of(sop, plan)
         section = doc.add_section(WD_SECTION.NEW_PAGE)
-        LampiranWriter(doc, sop, plan, pictures).write(section, "SECTIONPAGES")
+        LampiranWriter(doc, sop, plan_layout(sop), ids).write(section, "SECTIONPAGES")
     set_core_properties(doc, f"{text.title} Nomor {text.nomor}", text.office.nama,
                         f"Tentang {text.tentang}")
     return save_reproducibly(doc, text.tanggal)

@@ -1,21 +1,25 @@
 """The lampiran as DOCX: real Word tables with editable text, drawn from the same layout plan as
-the PDF (column widths, row heights, line breaks, pages), the diagram of each page as a
-print-resolution picture in the merged actor cell of that page's rows.
+the PDF (column widths, row heights, line breaks, pages), and the diagram of each page as native
+Word shapes over the table's actor cells (whose borders draw the lanes and rows): one group per
+page, placed on the page where the plan puts each symbol, arrow and label.
 """
 
 from __future__ import annotations
-
-import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
 from sopdoc.render.docx.wordml import (
-    add_field, cant_split, cell_grid, cell_margins, emu, exact_lines, fixed_layout, mark_header_row,
+    EMU_PER_TWIP, add_field, cant_split, cell_grid, emu, exact_lines, fixed_layout, mark_header_row,
     restart_page_numbers, save_reproducibly, set_font, set_paragraph_style, set_run, span_cells, table_borders,
+    twips, word_2013_layout,
+)
+from sopdoc.render.docx.drawingml import (
+    ArrowShape, DrawingIds, Shape, ShapeText, SymbolShape, TextShape, add_drawing, grouped,
 )
 from sopdoc.layout.geometry import FlowPage
 from sopdoc.layout.plan import PAD_X, PAD_Y, LayoutPlan
@@ -25,12 +29,16 @@ from sopdoc.layout.textmetrics import FONT_FAMILY, mm
 
 # The flowchart table's body text: the plan's line height, exactly (one style, not per paragraph)
 PLAN_LINES_STYLE = "SOPBaris"
+NODE_TEXT_PT = 7  # a symbol's text (connector letter), as the PDF's diagram prints it
+TINY_PT = 1  # the paragraph between tables, and the one that opens a flowchart page
 
 
 def setup_styles(doc, plan: LayoutPlan) -> None:
-    """Document-wide styles: the body font for every script, and the flowchart's exact lines."""
+    """Document-wide styles and layout: the body font for every script, the flowchart's exact
+    lines, and Word 2013 table placement (where the shapes expect the lanes)."""
     if PLAN_LINES_STYLE in [style.name for style in doc.styles]:
         return
+    word_2013_layout(doc)
     normal = doc.styles["Normal"]
     set_font(normal, FONT_FAMILY, plan.body.size_pt)
     normal.paragraph_format.space_after = 0
@@ -42,9 +50,11 @@ def setup_styles(doc, plan: LayoutPlan) -> None:
 class LampiranWriter:
     """Writes one lampiran into the last section of `doc` (its own document, or a bundle)."""
 
-    def __init__(self, doc, sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> None:
-        self.sop, self.plan, self.diagrams = sop, plan, diagrams_png
+    def __init__(self, doc, sop: Sop, plan: LayoutPlan, ids: DrawingIds | None = None) -> None:
+        """`ids`: the document's drawing ids, when it already holds drawings (a bundle)."""
+        self.sop, self.plan = sop, plan
         self.doc = doc
+        self.ids = ids or DrawingIds(doc)
         self.line_pt = plan.body.size_pt * plan.body.line_height
 
     # -- paragraphs -------------------------------------------------------------------------
@@ -71,13 +81,14 @@ class LampiranWriter:
         cell.vertical_alignment = 1  # center
 
     def _tiny_paragraph(self, page_break: bool = False):
-        """A 1 pt paragraph: between tables Word needs one, and it must not take a text line."""
+        """A 1 pt paragraph: between tables Word needs one, and it must not take a text line.
+        With `page_break` it starts a page, whole: "page break before", not a break inside it,
+        whose remainder on the new page LibreOffice 7.4 makes no line high when empty and a
+        whole text line (3.7 mm) once it holds the page's shapes."""
         paragraph = self.doc.add_paragraph()
-        exact_lines(paragraph, 1)
-        run = paragraph.add_run()
-        set_run(run, 1)
-        if page_break:
-            run.add_break(WD_BREAK.PAGE)
+        exact_lines(paragraph, TINY_PT)
+        set_run(paragraph.add_run(), TINY_PT)
+        paragraph.paragraph_format.page_break_before = page_break or None
         return paragraph
 
     # -- document ---------------------------------------------------------------------------
@@ -88,7 +99,12 @@ class LampiranWriter:
         self._setup_section(section, page_count_field)
         self._identity()
         for page in self.plan.pages:
-            self._tiny_paragraph(page_break=True)
+            # the shapes hang from the paragraph that starts the page, placed on the page itself:
+            # anchored in a table cell, Word 2013+ and LibreOffice would lay them out in that cell
+            opening = self._tiny_paragraph(page_break=True)
+            shapes = self._diagram(page)
+            if shapes:
+                add_drawing(opening, grouped(shapes, self.ids, f"Diagram alir {page.number}"))
             self._flow_page(page)
 
     def _setup_section(self, section, page_count_field: str) -> None:
@@ -158,7 +174,7 @@ class LampiranWriter:
         paragraph = kop.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if sop.office.logo is not None:
-            paragraph.add_run().add_picture(str(sop.office.logo), height=emu(mm(22)))
+            self.ids.picture_added(paragraph.add_run().add_picture(str(sop.office.logo), height=emu(mm(22))))
             paragraph.add_run().add_break()
         for index, line in enumerate(lines):
             self._text(paragraph, line, bold=True, size=8.5)
@@ -239,18 +255,60 @@ class LampiranWriter:
             for key, lines in row_plan.cells.items():
                 self._lines(grid[number][keys.index(key)], lines, align=center if key == "no" else None)
 
-        diagram = grid[header_rows][actor_first]
-        cell_margins(diagram, 0, 0, 0, 0)
-        picture = diagram.paragraphs[0]
-        # single spacing: LibreOffice crops a picture from the top in an exact-height line
-        picture.paragraph_format.space_before = picture.paragraph_format.space_after = 0
-        picture.add_run().add_picture(io.BytesIO(self.diagrams[page.number]),
-                                      width=emu(plan.diagram_width), height=emu(page.diagram_height))
-        last_diagram_row = header_rows + len(page.diagram_rows) - 1
-        merges.append(((header_rows, actor_first), (last_diagram_row, actor_last)))
         for (top, left), (bottom, right) in merges:
             span_cells(grid, top, left, bottom, right, widths)
         self._tiny_paragraph()
+
+    # -- diagram ----------------------------------------------------------------------------
+    def _diagram(self, page: FlowPage) -> list[Shape]:
+        """The page's flowchart as shapes on the page, bottom up as the PDF draws them: arrows,
+        the symbols over their ends, then the branch labels."""
+        place = _Placement(self.plan, page)
+        shapes: list[Shape] = []
+        for line in page.arrows:
+            shapes.append(ArrowShape(tuple(place.point(x, y) for x, y in line.points)))
+        for node in page.nodes:
+            x, y = place.point(node.cx, node.cy)
+            width, height = emu(node.width), emu(node.height)
+            text = ShapeText(node.label, NODE_TEXT_PT, FONT_FAMILY) if node.label else None
+            shapes.append(SymbolShape(node.shape, x - width // 2, y - height // 2, width, height, text))
+        for branch in page.labels:
+            (x0, y0), (x1, y1) = place.point(branch.x0, branch.y0), place.point(branch.x1, branch.y1)
+            shapes.append(TextShape(x0, y0, x1 - x0, y1 - y0, ShapeText(branch.text, branch.size_pt, FONT_FAMILY)))
+        return shapes
+
+
+class _Placement:
+    """Where the diagram coordinates of a page land on the DOCX page, in EMU. The table's left
+    edge is the margin (Word 2013 layout, no indent); its top is below the 1 pt paragraph that
+    opens the page. It stores its rows and columns in whole twips, so a point keeps its offset
+    inside its own row and column, wherever the rounding put their edges."""
+
+    def __init__(self, plan: LayoutPlan, page: FlowPage) -> None:
+        before_diagram = [c for c in plan.columns if c.x < plan.diagram_x]
+        left = emu(plan.margins[3]) + sum(twips(c.width) for c in before_diagram) * EMU_PER_TWIP
+        top = emu(plan.margins[0]) + Pt(TINY_PT)
+        if page.show_header:
+            top += sum(twips(height) for height in plan.header_heights) * EMU_PER_TWIP
+        self.columns = _segments([(c.x - plan.diagram_x, c.width) for c in plan.actor_columns], left)
+        self.rows = _segments([(row.y, row.height) for row in page.rows], top)
+
+    def point(self, x: int, y: int) -> tuple[int, int]:
+        return _along(self.columns, x), _along(self.rows, y)
+
+
+def _segments(spans: list[tuple[int, int]], origin: int) -> list[tuple[int, int, int]]:
+    """(start µm, size µm, start EMU) of each span, the EMU edges in whole twips from `origin`."""
+    out, position = [], origin
+    for start, size in spans:
+        out.append((start, size, position))
+        position += twips(size) * EMU_PER_TWIP
+    return out
+
+
+def _along(segments: list[tuple[int, int, int]], value: int) -> int:
+    start, _, at = next((s for s in segments if value < s[0] + s[1]), segments[-1])
+    return at + emu(value - start)
 
 
 CORE_PROPERTY_LIMIT = 255  # characters: Word's (and python-docx's) limit for title, author, subject
@@ -268,8 +326,8 @@ def set_core_properties(doc, title: str, author: str, subject: str) -> None:
     properties.language = "id-ID"
 
 
-def render_lampiran_docx(sop: Sop, plan: LayoutPlan, diagrams_png: dict[int, bytes]) -> bytes:
+def render_lampiran_docx(sop: Sop, plan: LayoutPlan) -> bytes:
     doc = Document()
-    LampiranWriter(doc, sop, plan, diagrams_png).write(doc.sections[0])
+    LampiranWriter(doc, sop, plan).write(doc.sections[0])
     set_core_properties(doc, f"{sop.nomor} {sop.nama}", sop.office.nama, "Standar Operasional Prosedur")
     return save_reproducibly(doc, sop.tanggal_revisi or sop.tanggal_efektif)

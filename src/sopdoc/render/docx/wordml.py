@@ -16,6 +16,7 @@ from docx.table import _Cell, _Row
 from sopdoc.layout.textmetrics import UM_PER_INCH
 
 EMU_PER_UM = 36  # 914400 EMU per inch / 25400 µm per inch
+EMU_PER_TWIP = 635
 
 
 def emu(um: int) -> Emu:
@@ -126,21 +127,24 @@ def cant_split(row: _Row) -> None:
         OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
 
 
-def cell_margins(cell: _Cell, top: int, right: int, bottom: int, left: int) -> None:
-    """Cell margins in µm."""
-    properties = cell._tc.get_or_add_tcPr()
-    margins = OxmlElement("w:tcMar")
-    for side, value in (("top", top), ("start", left), ("bottom", bottom), ("end", right)):
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:w"), str(twips(value)))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    properties.append(margins)
+# w:tblPr's children in the schema's order (python-docx would append ours after w:tblLook, and
+# its own w:tblW would stay beside ours)
+TABLE_PROPERTY_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                        "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                        "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+def _set_table_property(properties, element) -> None:
+    """Put `element` in w:tblPr in its schema place, replacing one of the same name."""
+    tag = element.tag
+    for old in properties.findall(tag):
+        properties.remove(old)
+    name = next(n for n in TABLE_PROPERTY_ORDER if qn(n) == tag)
+    properties.insert_element_before(element, *TABLE_PROPERTY_ORDER[TABLE_PROPERTY_ORDER.index(name) + 1:])
 
 
 def table_borders(table, size_eighths: int = 6) -> None:
     """Single black borders on every edge of every cell (0.75 pt = 6 eighths of a point)."""
-    properties = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -149,31 +153,55 @@ def table_borders(table, size_eighths: int = 6) -> None:
         element.set(qn("w:space"), "0")
         element.set(qn("w:color"), "000000")
         borders.append(element)
-    properties.append(borders)
+    _set_table_property(table._tbl.tblPr, borders)
 
 
 def fixed_layout(table, widths: list[int], pad_x: int, pad_y: int) -> None:
-    """Fixed column widths and default cell margins (µm), so Word keeps the plan's geometry."""
+    """Fixed column widths, no indent and default cell margins (µm), so Word keeps the plan's
+    geometry: with Word 2013 layout (`word_2013_layout`) the table's left edge is the margin."""
     properties = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    properties.append(layout)
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(sum(twips(w) for w in widths)))
     width.set(qn("w:type"), "dxa")
-    properties.append(width)
+    _set_table_property(properties, width)
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), "0")
+    indent.set(qn("w:type"), "dxa")
+    _set_table_property(properties, indent)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    _set_table_property(properties, layout)
     margins = OxmlElement("w:tblCellMar")
     for side, value in (("top", pad_y), ("left", pad_x), ("bottom", 0), ("right", pad_x)):
         element = OxmlElement(f"w:{side}")
         element.set(qn("w:w"), str(twips(value)))
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    properties.append(margins)
+    _set_table_property(properties, margins)
     for grid_column, value in zip(table._tbl.tblGrid.gridCol_lst, widths):
         grid_column.w = emu(value)
     for tr in table._tbl.tr_lst:  # straight to the XML: row.cells recomputes the grid each time
         for tc, value in zip(tr.tc_lst, widths):
             tc.width = emu(value)
+
+
+def word_2013_layout(document: DocxDocument) -> None:
+    """Lay the document out as Word 2013 and later do (compatibility mode 15; python-docx's
+    template says 14): a table then starts at its indent, not a cell margin left of it, which
+    is where the flowchart's shapes, placed on the page, expect its lanes. LibreOffice follows."""
+    settings = document.settings.element
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+            return
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        raise ValueError("the template's settings have no w:compat")
+    setting = OxmlElement("w:compatSetting")
+    for key, value in (("w:name", "compatibilityMode"), ("w:uri", "http://schemas.microsoft.com/office/word"),
+                       ("w:val", "15")):
+        setting.set(qn(key), value)
+    compat.append(setting)
 
 
 def save_reproducibly(document: DocxDocument, when: _dt.date) -> bytes:

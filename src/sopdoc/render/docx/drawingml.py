@@ -1,0 +1,245 @@
+"""The flowchart as native Word shapes (DrawingML): preset flowchart symbols with their text,
+arrows as one custom-geometry path each, and text boxes for branch labels, in one group per page
+anchored to the page at an absolute offset (`wp:anchor`, wrapping no text), so that a clerk can
+move the whole chart and edit each shape.
+
+The caller describes the shapes (`SymbolShape`, `ArrowShape`, `TextShape`) in page EMU; this
+module writes them. Only this module and `wordml.py` touch raw XML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docx.oxml.parser import oxml_parser
+from docx.shared import Pt
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "wpg": "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
+PRESETS = {
+    "terminator": "flowChartTerminator",
+    "process": "flowChartProcess",
+    "decision": "flowChartDecision",
+    "connector": "flowChartOffpageConnector",
+}
+LINE_EMU = 9525  # 0.75 pt, the table's border width
+# The arrowhead: medium width, short length. Word sizes it from the line width; LibreOffice from
+# at least 0.7 mm (a short head is 1.4 mm long there, a medium one 2.1 mm) and measures the head
+# back along the path, so a last segment shorter than the head turns it (LibreOffice 7.4, short
+# head: 1.0 mm 21 degrees, 1.2 mm 9, 1.3 mm 3, from 1.4 mm none).
+ARROWHEAD = {"type": "triangle", "w": "med", "len": "sm"}
+ARROW_MARGIN_EMU = 36000  # 1 mm around an arrow's path: its frame is never empty, even when straight
+Z_ORDER_BASE = 251659264  # Word's first relativeHeight; every shape gets its own above it
+
+
+@dataclass(frozen=True)
+class ShapeText:
+    """The text a shape holds, centred: one paragraph, one run."""
+
+    text: str
+    size_pt: float
+    font: str
+
+
+@dataclass(frozen=True)
+class SymbolShape:
+    """A flowchart symbol (a `PRESETS` key), white and outlined, its box in page EMU."""
+
+    shape: str
+    x: int
+    y: int
+    width: int
+    height: int
+    text: ShapeText | None = None
+
+
+@dataclass(frozen=True)
+class ArrowShape:
+    """A polyline through page points (EMU), its arrowhead at the last point."""
+
+    points: tuple[tuple[int, int], ...]
+
+    def __post_init__(self) -> None:
+        if len(self.points) < 2:
+            raise ValueError(f"an arrow needs at least two points, not {self.points!r}")
+
+
+@dataclass(frozen=True)
+class TextShape:
+    """A text box without line or fill, its box in page EMU."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    text: ShapeText
+
+
+Shape = SymbolShape | ArrowShape | TextShape
+
+
+def _tag(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+def _el(name: str, attributes: dict[str, object] | None = None, *children, text: str | None = None):
+    """An element made by python-docx's parser (its element classes apply), with its children."""
+    prefix = name.split(":")[0]
+    element = oxml_parser.makeelement(_tag(name), nsmap={prefix: NS[prefix]})
+    for key, value in (attributes or {}).items():
+        element.set(_tag(key) if ":" in key else key, str(value))
+    for child in children:
+        if child is not None:
+            element.append(child)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _line(arrowhead: bool = False):
+    return _el("a:ln", {"w": LINE_EMU},
+               _el("a:solidFill", None, _el("a:srgbClr", {"val": "000000"})),
+               _el("a:tailEnd", ARROWHEAD) if arrowhead else None)
+
+
+def _frame(x: int, y: int, width: int, height: int):
+    return _el("a:xfrm", None, _el("a:off", {"x": x, "y": y}), _el("a:ext", {"cx": width, "cy": height}))
+
+
+def _text_box(content: ShapeText):
+    """wps:txbx: one centred paragraph, no spacing, single lines, in the given font and size."""
+    half_points = round(content.size_pt * 2)
+    fonts = {f"w:{script}": content.font for script in ("ascii", "hAnsi", "eastAsia", "cs")}
+
+    def run_properties():
+        return _el("w:rPr", None, _el("w:rFonts", fonts), _el("w:sz", {"w:val": half_points}),
+                   _el("w:szCs", {"w:val": half_points}))
+
+    paragraph = _el(
+        "w:p", None,
+        _el("w:pPr", None,
+            _el("w:spacing", {"w:before": 0, "w:after": 0, "w:line": 240, "w:lineRule": "auto"}),
+            _el("w:jc", {"w:val": "center"}), run_properties()),
+        _el("w:r", None, run_properties(), _el("w:t", {"xml:space": "preserve"}, text=content.text)),
+    )
+    return _el("wps:txbx", None, _el("w:txbxContent", None, paragraph))
+
+
+def _body(text: ShapeText | None, wrap: str = "square"):
+    if text is None:
+        return _el("wps:bodyPr")
+    attributes = {"rot": 0, "vert": "horz", "wrap": wrap, "lIns": 0, "tIns": 0, "rIns": 0, "bIns": 0,
+                  "anchor": "ctr", "anchorCtr": 0, "upright": 1}
+    return _el("wps:bodyPr", attributes, _el("a:noAutofit"))
+
+
+def _box(shape: Shape) -> tuple[int, int, int, int]:
+    """x, y, width, height of the shape's frame in page EMU."""
+    if isinstance(shape, ArrowShape):
+        margin = ARROW_MARGIN_EMU
+        left, top = min(x for x, _ in shape.points) - margin, min(y for _, y in shape.points) - margin
+        return (left, top, max(x for x, _ in shape.points) + margin - left,
+                max(y for _, y in shape.points) + margin - top)
+    return shape.x, shape.y, shape.width, shape.height
+
+
+def _wsp(shape: Shape, corner: tuple[int, int], shape_id: int):
+    """wps:wsp of `shape` as a member of a group whose frame starts at `corner` (page EMU)."""
+    x, y, width, height = _box(shape)
+    frame = _frame(x - corner[0], y - corner[1], width, height)
+    name = _el("wps:cNvPr", {"id": shape_id, "name": f"{_kind(shape)} {shape_id}"})
+    if isinstance(shape, SymbolShape):
+        text = shape.text if shape.text and shape.text.text else None
+        properties = _el("wps:spPr", None, frame, _el("a:prstGeom", {"prst": PRESETS[shape.shape]}, _el("a:avLst")),
+                         _el("a:solidFill", None, _el("a:srgbClr", {"val": "FFFFFF"})), _line())
+        return _el("wps:wsp", None, name, _el("wps:cNvSpPr"), properties,
+                   _text_box(text) if text else None, _body(text))
+    if isinstance(shape, TextShape):
+        properties = _el("wps:spPr", None, frame, _el("a:prstGeom", {"prst": "rect"}, _el("a:avLst")),
+                         _el("a:noFill"), _el("a:ln", None, _el("a:noFill")))
+        return _el("wps:wsp", None, name, _el("wps:cNvSpPr", {"txBox": 1}), properties,
+                   _text_box(shape.text), _body(shape.text, wrap="none"))
+
+    def point(px: int, py: int):
+        return _el("a:pt", {"x": px - x, "y": py - y})
+
+    path = [_el("a:moveTo", None, point(*shape.points[0]))] + [_el("a:lnTo", None, point(*p))
+                                                               for p in shape.points[1:]]
+    geometry = _el("a:custGeom", None, _el("a:avLst"), _el("a:gdLst"), _el("a:ahLst"), _el("a:cxnLst"),
+                   _el("a:rect", {"l": 0, "t": 0, "r": "r", "b": "b"}),
+                   _el("a:pathLst", None, _el("a:path", {"w": width, "h": height}, *path)))
+    properties = _el("wps:spPr", None, frame, geometry, _el("a:noFill"), _line(arrowhead=True))
+    return _el("wps:wsp", None, name, _el("wps:cNvSpPr"), properties, _body(None))
+
+
+def _kind(shape: Shape) -> str:
+    return {SymbolShape: "Simbol", ArrowShape: "Panah", TextShape: "Label"}[type(shape)]
+
+
+def _anchor(shape_id: int, name: str, box: tuple[int, int, int, int], uri: str, content):
+    """A drawing anchored to the page at the box's corner, in front of the text, wrapping none."""
+    x, y, width, height = box
+    return _el("w:drawing", None, _el(
+        "wp:anchor",
+        {"distT": 0, "distB": 0, "distL": 0, "distR": 0, "simplePos": 0, "relativeHeight": Z_ORDER_BASE + shape_id,
+         "behindDoc": 0, "locked": 0, "layoutInCell": 0, "allowOverlap": 1},
+        _el("wp:simplePos", {"x": 0, "y": 0}),
+        _el("wp:positionH", {"relativeFrom": "page"}, _el("wp:posOffset", text=str(x))),
+        _el("wp:positionV", {"relativeFrom": "page"}, _el("wp:posOffset", text=str(y))),
+        _el("wp:extent", {"cx": width, "cy": height}),
+        _el("wp:effectExtent", {"l": 0, "t": 0, "r": 0, "b": 0}),
+        _el("wp:wrapNone"),
+        _el("wp:docPr", {"id": shape_id, "name": f"{name} {shape_id}"}),
+        _el("wp:cNvGraphicFramePr"),
+        _el("a:graphic", None, _el("a:graphicData", {"uri": uri}, content)),
+    ))
+
+
+def grouped(shapes: Sequence[Shape], ids: DrawingIds, name: str):
+    """The shapes as one page-anchored group (one drawing, a clerk moves it whole), the
+    group's id and its members' from `ids`: a w:drawing for `add_drawing`."""
+    first_id = ids.take(1 + len(shapes))
+    boxes = [_box(shape) for shape in shapes]
+    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    width = max(b[0] + b[2] for b in boxes) - left
+    height = max(b[1] + b[3] for b in boxes) - top
+    members = [_wsp(shape, (left, top), first_id + 1 + index) for index, shape in enumerate(shapes)]
+    frame = _el("a:xfrm", None, _el("a:off", {"x": 0, "y": 0}), _el("a:ext", {"cx": width, "cy": height}),
+                _el("a:chOff", {"x": 0, "y": 0}), _el("a:chExt", {"cx": width, "cy": height}))
+    group = _el("wpg:wgp", None, _el("wpg:cNvGrpSpPr"), _el("wpg:grpSpPr", None, frame), *members)
+    return _anchor(first_id, name, (left, top, width, height), NS["wpg"], group)
+
+
+def add_drawing(paragraph, drawing) -> None:
+    """Put an anchored drawing in a run of its own at the end of `paragraph`: it goes on the
+    paragraph's page, wherever the paragraph is on it."""
+    run = paragraph.add_run()
+    run.font.size = Pt(1)  # the run adds no line height to a 1 pt paragraph
+    run._r.append(drawing)
+
+
+class DrawingIds:
+    """Drawing ids (`wp:docPr`, and a group's members) unique in one document's body, without
+    reading the whole body again for each page: the first is above every id in it when made.
+    python-docx gives a picture it adds the highest id in the body plus one, which may be the
+    next one here: tell `picture_added` about each picture added after this was made."""
+
+    def __init__(self, document) -> None:
+        self._next = document.part.next_id
+
+    def take(self, count: int) -> int:
+        """The first of `count` new ids in a row."""
+        first, self._next = self._next, self._next + count
+        return first
+
+    def picture_added(self, picture) -> None:
+        """`picture`: the InlineShape python-docx returned."""
+        self._next = max(self._next, int(picture._inline.docPr.id) + 1)
