@@ -153,3 +153,28 @@ def test_files_inside_the_asset_roots_load(tmp_path):
     pdf = write_pdf(f'<img src="{image.as_uri()}">', PdfOptions((tmp_path,), 0))
     assert pdf.startswith(b"%PDF")
     assert RootedURLFetcher([tmp_path])  # constructible on its own
+
+
+def test_the_site_swimlanes_keep_the_same_rules():
+    from flowchart_rules import Drawn, check_page
+
+    for case in (CORPUS, TEST_ROOTS / "hard-cases", TEST_ROOTS / "long-flow"):
+        project, _ = load_project([case])
+        for sop in project.sops:
+            plan = plan_swimlane(sop)
+            rows = [(plan.title_band + sum(h for h in _swimlane_heights(sop)[:i]),
+                     plan.title_band + sum(h for h in _swimlane_heights(sop)[:i + 1])) for i in range(len(sop.langkah))]
+            drawn = Drawn([(lane.left, lane.right) for lane in plan.lanes], rows,
+                          {n.id: (n.box, n.shape) for n in plan.nodes},
+                          [(a.source, a.target, a.label, list(a.points)) for a in plan.arrows],
+                          [(lb.text, (lb.x0, lb.y0, lb.x1, lb.y1)) for lb in plan.labels])
+            lane_of = {actor.key: i for i, actor in enumerate(sop.pelaksana)}
+            homes = {f"s{s.number}": (lane_of[s.pelaksana.key], s.number - 1) for s in sop.langkah}
+            assert check_page(drawn, homes) == [], sop.slug
+            assert {lb.text for lb in plan.labels} <= {"Ya", "Tidak"}
+
+
+def _swimlane_heights(sop):
+    from sopdoc.layout.swimlane import DECISION_ROW_HEIGHT, ROW_HEIGHT
+
+    return [DECISION_ROW_HEIGHT if s.is_decision else ROW_HEIGHT for s in sop.langkah]

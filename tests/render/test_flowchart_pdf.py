@@ -33,7 +33,7 @@ def drawn(tmp_path_factory):
         for office in sorted(p for p in case.iterdir() if p.is_dir()):
             shutil.copytree(office, sources / office.name)
     project, _ = load_project([sources])
-    results = build(list(project.sops), ("pdf",), out / "build", jobs=2)
+    results = build(list(project.sops), ("pdf", "docx"), out / "build", jobs=2)
     assert [r.error for r in results if r.error] == []
     return [(sop, plan_layout(sop), out / "build" / sop.office.slug / f"{sop.slug}.pdf") for sop in project.sops]
 
@@ -148,3 +148,15 @@ def test_jumlah_waktu_wraps_only_between_units(drawn):
         assert " ".join(total) == sop.total_waktu.format()
         for line in total:
             assert all(re.fullmatch(r"\d+(,\d+)? \D+", part) for part in waktu_parts(line)), (sop.slug, total)
+
+
+def test_the_hard_cases_docx_draws_each_page_as_shapes(drawn):
+    import docx
+
+    for sop, plan, pdf_path in drawn:
+        document = docx.Document(pdf_path.with_suffix(".docx"))
+        xml = document.element.xml
+        assert xml.count("<wpg:wgp>") == len(plan.pages), sop.slug  # one group of shapes per page
+        nodes = [node for page in plan.pages for node in page.nodes]
+        assert xml.count('prst="flowChartDecision"') == sum(n.shape == "decision" for n in nodes), sop.slug
+        assert xml.count("<a:tailEnd") == sum(len(page.arrows) for page in plan.pages), sop.slug
