@@ -40,7 +40,8 @@ from sopdoc.sources.kinds import Choice, Date, Flag, Key, Nip, Roman, StepId, Ta
 from sopdoc.sources.records import Field, ListOf, Record, RecordOf, Table, source_key
 from sopdoc.waktu import Duration
 
-PAPER_SIZES = ("F4", "A4", "Letter", "Legal")  # tata_letak.kertas; their sizes are the layout's
+PAPER_SIZES = ("F4", "A4", "Letter", "Legal")
+MAX_ACTOR_TITLE = 150  # characters: the flowchart's header holds no more in a narrow column  # tata_letak.kertas; their sizes are the layout's
 
 
 class Symbol(enum.Enum):
@@ -225,7 +226,8 @@ class Sop:
     pencatatan_pendataan: tuple[str, ...] = source_key(TextOrList("Pencatatan dan pendataan"))
     layanan: Layanan = source_key(RecordOf(Layanan), built=True)
     pelaksana: tuple[Pelaksana, ...] = source_key(
-        Table(Text("Judul kolom pelaksana"), "Kolom pelaksana dari kiri ke kanan", min_items=1, unit="pelaksana"),
+        Table(Text("Judul kolom pelaksana", max_length=MAX_ACTOR_TITLE), "Kolom pelaksana dari kiri ke kanan",
+              min_items=1, unit="pelaksana"),
         required=True, built=True)
     langkah: tuple[Langkah, ...] = source_key(
         ListOf(RecordOf(Langkah), "Langkah-langkah, berurutan (nomor 1..n)", min_items=2, unit="langkah",

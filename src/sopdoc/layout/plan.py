@@ -238,7 +238,7 @@ def _paginate(step_rows, total_height, content_height, header_height, repeat_hea
                 used = fresh
                 continue
             last = max(floor, _cells_height(rest, BODY))
-            if used + last + tail <= content_height:  # the rest fits here, with what follows it
+            if used + last + tail <= content_height or fit < 1:  # the rest fits here (or nothing ever will)
                 pages[-1].append(_Part(step, rest, last, kind))
                 used += last
                 break

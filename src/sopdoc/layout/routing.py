@@ -133,7 +133,10 @@ class Router:
         self.obstacles += [(label, box, box) for label in labels
                            for box in [_grown((label.x0, label.y0, label.x1, label.y1), LABEL_CLEARANCE)]]
         self.final_runs: list[tuple[Point, Point]] = []  # the last run of every arrow routed so far
-        self.stubs: list[tuple[int, Point, Point]] = []  # (owner, a, b): ends of arrows to come
+        # (owner, a, b): the ends of arrows still to come, by direction
+        self.vertical_stubs: list[tuple[int, Point, Point]] = []
+        self.horizontal_stubs: list[tuple[int, Point, Point]] = []
+        self.stubs_hold = True
         self.owner = -1
         self._static: dict[tuple[Point, Point], tuple[int, ...]] = {}
         self.joinable: set[tuple[Point, Point]] = set()
@@ -145,7 +148,8 @@ class Router:
         for port, sign in ((start, 1), (end, -1)):
             dx, dy = DIRECTIONS[port.direction]
             far = (port.x + sign * dx * STUB, port.y + sign * dy * STUB)
-            self.stubs.append((owner, (port.x, port.y), far))
+            stub = (owner, (port.x, port.y), far)
+            (self.vertical_stubs if dx == 0 else self.horizontal_stubs).append(stub)
 
     def route(self, start: Port, end: Port, source: Node | None, target: Node | None,
               owner: int = -1) -> tuple[Point, ...]:
@@ -159,10 +163,10 @@ class Router:
         if path is None:  # the part of the page between the two ends, with a lane or row around
             path = self._shortest(*near, start, end, source, target)
         if path is None:  # the ends kept for arrows still to come give way: they find others
-            stubs, self.stubs = self.stubs, []
+            self.stubs_hold = False
             path = self._shortest(*near, start, end, source, target) or \
                 self._shortest(xs, ys, start, end, source, target)
-            self.stubs = stubs
+            self.stubs_hold = True
         if path is None:  # nothing free: the least bad route, side by side with another if need be
             path = self._shortest(xs, ys, start, end, source, target, strict=False, budget=20 * SEARCH_BUDGET)
         if path is None:  # walled in by symbols: straight across, rather than no arrow at all
@@ -199,8 +203,8 @@ class Router:
         if strict:
             if any(_within(a, b, run) for run in self.joinable):
                 return False
-            if self.stubs and any(owner != self.owner and _alongside(a, b, p, q) for owner, p, q in self.stubs
-                                  if (p[0] == q[0]) == (a[0] == b[0])):
+            if self.stubs_hold and any(owner != self.owner and _alongside(a, b, p, q) for owner, p, q in
+                                       (self.vertical_stubs if a[0] == b[0] else self.horizontal_stubs)):
                 return True
             if a[0] == b[0]:
                 low, high = min(a[1], b[1]), max(a[1], b[1])
@@ -224,16 +228,24 @@ class Router:
             return abs(point[0] - goal[0]) + abs(point[1] - goal[1])
 
         # A*: state is a point and the direction of the last move; the first move leaves the
-        # start the way its port faces, the last one arrives the way the entry faces
-        queue = [(estimate(begin), 0, next(counter), begin, start.direction, (begin,))]
-        best: dict[tuple[Point, str], int] = {}
+        # start the way its port faces, the last one arrives the way the entry faces. Each state
+        # keeps only its predecessor, so memory stays linear in the states seen.
+        first = (begin, start.direction)
+        queue = [(estimate(begin), 0, next(counter), first)]
+        best: dict[tuple[Point, str], int] = {first: 0}
+        parent: dict[tuple[Point, str], tuple[Point, str] | None] = {first: None}
         blocked: dict[tuple[Point, Point], bool] = {}
         while queue and budget != 0:
             budget = None if budget is None else budget - 1
-            _, cost, _, point, heading, path = heapq.heappop(queue)
+            _, cost, _, state = heapq.heappop(queue)
+            point, heading = state
             if point == goal and heading == end.direction:
-                return path
-            if best.get((point, heading), 1 << 62) < cost:
+                path = []
+                while state is not None:
+                    path.append(state[0])
+                    state = parent[state]
+                return tuple(reversed(path))
+            if best.get(state, 1 << 62) < cost:
                 continue
             for direction, (dx, dy) in DIRECTIONS.items():
                 if point == begin and direction != start.direction:
@@ -250,10 +262,11 @@ class Router:
                     continue
                 total = cost + abs(nxt[0] - point[0]) + abs(nxt[1] - point[1]) + (
                     BEND_COST if direction != heading else 0)
-                if total < best.get((nxt, direction), 1 << 62):
-                    best[(nxt, direction)] = total
-                    heapq.heappush(queue, (total + estimate(nxt), total, next(counter), nxt, direction,
-                                           path + (nxt,)))
+                following = (nxt, direction)
+                if total < best.get(following, 1 << 62):
+                    best[following] = total
+                    parent[following] = state
+                    heapq.heappush(queue, (total + estimate(nxt), total, next(counter), following))
         return None
 
 

@@ -141,7 +141,9 @@ def render(dot: str, fmt: str = "svg") -> bytes:
         raise SopdocError("Graphviz tidak selesai dalam 120 detik") from None
     if result.returncode != 0:
         raise SopdocError(f"Graphviz gagal: {result.stderr.decode('utf-8', 'replace').strip()}")
-    return _strip_svg_comments(result.stdout)
+    # Graphviz rounds width and height to whole points; the viewBox holds the drawing's size
+    svg = _strip_svg_comments(result.stdout)
+    return _SVG_SIZE.sub(rb'<svg width="\1pt" height="\2pt" viewBox="0.00 0.00 \1 \2"', svg, count=1)
 
 
 def render_formats(dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:

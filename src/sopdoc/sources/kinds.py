@@ -104,6 +104,7 @@ def _scalar(node: Node, at: Path_, ctx: CheckContext, wanted: str) -> Scalar | N
 @dataclass
 class Text(Spec):
     description: str = ""
+    max_length: int | None = field(default=None, kw_only=True)  # where a document has room for no more
 
     def check(self, node, at, ctx):
         scalar = _scalar(node, at, ctx, "teks")
@@ -115,6 +116,12 @@ class Text(Spec):
             ctx.error(
                 "SOP119", node, at, f"'{field_name(at)}' berisi karakter U+{ord(bad):04X} yang tidak dapat dicetak",
                 "hapus karakter itu (sering terbawa dari salin-tempel atau dari escape \\x.. dalam tanda kutip)",
+            )
+            return INVALID
+        if self.max_length is not None and len(text) > self.max_length:
+            ctx.error(
+                "SOP120", node, at, f"'{field_name(at)}' terlalu panjang ({len(text)} karakter; paling banyak "
+                f"{self.max_length})", "persingkat teksnya; rincian dapat ditulis di uraian langkah",
             )
             return INVALID
         if text.upper().startswith("TODO"):
@@ -129,7 +136,10 @@ class Text(Spec):
         return text
 
     def json_schema(self):
-        return {"type": ["string", "number"], "description": self.description}
+        schema = {"type": ["string", "number"], "description": self.description}
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        return schema
 
 
 @dataclass
