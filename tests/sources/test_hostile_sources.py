@@ -107,5 +107,5 @@ def test_a_name_longer_than_word_allows_in_its_properties_still_builds(run, tmp_
 def test_an_actor_title_too_long_for_the_header_is_refused(run, tmp_path):
     office_tree(tmp_path, sop=replace_line(BASE_SOP, 10, "  petugas: " + "Petugas" * 30))
     errors = _errors(run("check"))
-    assert errors == ["sop_sources/kecamatan-uji/layanan-uji.yml:10:12: error: pelaksana 'petugas': 'petugas' "
+    assert errors == ["sop_sources/kecamatan-uji/layanan-uji.yml:10:12: error: pelaksana: 'petugas' "
                       "terlalu panjang (210 karakter; paling banyak 150) [SOP120]"]
