@@ -32,11 +32,10 @@ SIGNED_SUFFIX = "-ttd"
 
 class SopJob:
     """One SOP's documents being rendered: what its formats share is computed once, on first
-    use (the layout plan; each flowchart page drawn by one Graphviz run for every picture kind)."""
+    use (the layout plan; each flowchart page drawn by Graphviz)."""
 
-    def __init__(self, sop: Sop, formats: tuple[str, ...], site_url: str | None) -> None:
+    def __init__(self, sop: Sop, site_url: str | None) -> None:
         self.sop, self.site_url = sop, site_url
-        self.picture_kinds = tuple(kind for name in formats for kind in FORMAT[name].flowchart_pictures)
 
     @cached_property
     def plan(self):
@@ -45,15 +44,11 @@ class SopJob:
         return plan_layout(self.sop)
 
     @cached_property
-    def pictures(self) -> dict[int, dict[str, bytes]]:
-        """page number -> picture kind ('svg') -> bytes."""
-        from sopdoc.render.graphviz import page_dot, render_formats
+    def page_svgs(self) -> dict[int, bytes]:
+        """page number -> the page's flowchart as SVG."""
+        from sopdoc.render.graphviz import page_dot, render
 
-        return {page.number: render_formats(page_dot(self.plan, page), self.picture_kinds)
-                for page in self.plan.pages}
-
-    def pictures_of_kind(self, kind: str) -> dict[int, bytes]:
-        return {number: drawn[kind] for number, drawn in self.pictures.items()}
+        return {page.number: render(page_dot(self.plan, page)) for page in self.plan.pages}
 
 
 @dataclass
@@ -79,7 +74,7 @@ def _sop_pdf(job: SopJob) -> bytes:
     from sopdoc.reproducible import epoch_of
 
     sop = job.sop
-    html = render_lampiran_html(sop, job.plan, job.pictures_of_kind("svg"))
+    html = render_lampiran_html(sop, job.plan, job.page_svgs)
     options = PdfOptions((sop.office.folder,), epoch_of(sop.tanggal_revisi or sop.tanggal_efektif),
                          embedded=embedded_sources(sop.office, (sop,)), signature_element="ruang-ttd",
                          public_url=public_url(job.site_url, sop.office.slug, sop.slug))
@@ -118,13 +113,12 @@ class OutputFormat:
     description: str  # for `sopdoc build --help`
     render_sop: Callable[[SopJob], bytes]
     render_decree: Callable[[DecreeJob], bytes] | None = None  # None: not made for a decree
-    flowchart_pictures: tuple[str, ...] = ()  # Graphviz outputs of each flowchart page it embeds
     download_label: str | None = None  # offered for download on the site, under this label
 
 
 FORMATS = (
-    OutputFormat("pdf", "lampiran PDF/A dan keputusan", _sop_pdf, _decree_pdf, ("svg",), "PDF"),
-    OutputFormat("docx", "lampiran dan keputusan untuk Word", _sop_docx, _decree_docx, (), "DOCX"),
+    OutputFormat("pdf", "lampiran PDF/A dan keputusan", _sop_pdf, _decree_pdf, "PDF"),
+    OutputFormat("docx", "lampiran dan keputusan untuk Word", _sop_docx, _decree_docx, "DOCX"),
     OutputFormat("svg", "diagram alir untuk situs", _sop_svg),
 )
 FORMAT = {fmt.name: fmt for fmt in FORMATS}

@@ -67,7 +67,7 @@ def input_key(sop: Sop, formats: tuple[str, ...], site_url: str | None = None) -
 def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | None = None) -> SopResult:
     """Lay out and render one SOP; runs in a worker process."""
     try:
-        job = SopJob(sop, formats, site_url)
+        job = SopJob(sop, site_url)
         outputs = {fmt: FORMAT[fmt].render_sop(job) for fmt in formats}
         paths = {fmt: sop_path(out, sop, fmt) for fmt in formats}
         for fmt, data in outputs.items():  # only after every format rendered: all or nothing

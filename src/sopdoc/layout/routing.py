@@ -156,12 +156,23 @@ class Router:
         self.owner = owner
         # arrows into one corner of a diamond join on their last run: that run is shared, no other
         self.joinable = {run for run in self.final_runs if run[1] == (end.x, end.y)}
-        path = self._simple(start, end, source, target)
+        path = self._simple(start, end, source, target) or self._searched(start, end, source, target)
+        points = _simplify(path)
+        self.final_runs.append((points[-2], points[-1]))
+        for a, b in zip(points, points[1:]):
+            if a[0] == b[0]:
+                self.vertical.append((a[0], min(a[1], b[1]), max(a[1], b[1])))
+            else:
+                self.horizontal.append((a[1], min(a[0], b[0]), max(a[0], b[0])))
+        return points
+
+    def _searched(self, start: Port, end: Port, source, target):
+        """A* over ever freer grids; the grid is built only when no simple shape is free."""
         xs, ys = sorted(set(self.base_x) | {start.x, end.x}), sorted(set(self.base_y) | {start.y, end.y})
         near = (_window(xs, min(start.x, end.x), max(start.x, end.x), self.area.lanes),
                 _window(ys, min(start.y, end.y), max(start.y, end.y), self.area.rows))
-        if path is None:  # the part of the page between the two ends, with a lane or row around
-            path = self._shortest(*near, start, end, source, target)
+        # the part of the page between the two ends, with a lane or row around
+        path = self._shortest(*near, start, end, source, target)
         if path is None:  # the ends kept for arrows still to come give way: they find others
             self.stubs_hold = False
             path = self._shortest(*near, start, end, source, target) or \
@@ -171,14 +182,7 @@ class Router:
             path = self._shortest(xs, ys, start, end, source, target, strict=False, budget=20 * SEARCH_BUDGET)
         if path is None:  # walled in by symbols: straight across, rather than no arrow at all
             path = ((start.x, start.y), (start.x, end.y), (end.x, end.y))
-        points = _simplify(path)
-        self.final_runs.append((points[-2], points[-1]))
-        for a, b in zip(points, points[1:]):
-            if a[0] == b[0]:
-                self.vertical.append((a[0], min(a[1], b[1]), max(a[1], b[1])))
-            else:
-                self.horizontal.append((a[1], min(a[0], b[0]), max(a[0], b[0])))
-        return points
+        return path
 
     def _simple(self, start: Port, end: Port, source, target):
         for path in _shapes(start, end, self.base_x, self.base_y):
@@ -351,10 +355,6 @@ def _crosses_box(a: Point, b: Point, box: tuple[int, int, int, int], margin: int
     if ax == bx:
         return x0 < ax < x1 and min(ay, by) < y1 and max(ay, by) > y0
     return y0 < ay < y1 and min(ax, bx) < x1 and max(ax, bx) > x0
-
-
-def _overlap(a: int, b: int, c: int, d: int) -> bool:
-    return min(max(a, b), max(c, d)) - max(min(a, b), min(c, d)) > 0
 
 
 def _simplify(path) -> tuple[Point, ...]:

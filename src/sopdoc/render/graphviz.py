@@ -146,10 +146,6 @@ def render(dot: str, fmt: str = "svg") -> bytes:
     return _SVG_SIZE.sub(rb'<svg width="\1pt" height="\2pt" viewBox="0.00 0.00 \1 \2"', svg, count=1)
 
 
-def render_formats(dot: str, formats: tuple[str, ...]) -> dict[str, bytes]:
-    return {fmt: render(dot, fmt) for fmt in formats}
-
-
 _SVG_SIZE = re.compile(rb'<svg width="[0-9.]+pt" height="[0-9.]+pt"\s+viewBox="0\.00 0\.00 ([0-9.]+) ([0-9.]+)"')
 
 

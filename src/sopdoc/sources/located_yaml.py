@@ -17,7 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from sopdoc.diagnostics import Diagnostic, Diagnostics, Location, Severity
+from sopdoc.diagnostics import Diagnostics, Location
 
 MAX_SOURCE_BYTES = 1024 * 1024
 # libyaml's parser when PyYAML was built with it (the PyPI wheels are): ~10x faster events
@@ -141,9 +141,8 @@ def parse_yaml(text: str, path: Path, diagnostics: Diagnostics) -> Node | None:
     except _TooDeep as exc:
         diagnostics.error("SOP108", exc.location, f"struktur terlalu dalam (lebih dari {MAX_DEPTH} tingkat)")
         return None
-    if refusals:
-        for refusal in refusals:
-            diagnostics.add(refusal)
+    if refusals.error_count:
+        diagnostics.extend(refusals)
         return None
     documents = [e for e in events if isinstance(e, yaml.DocumentStartEvent)]
     if len(documents) > 1:
@@ -161,10 +160,10 @@ class _TooDeep(Exception):
         self.location = location
 
 
-def _read_events(text: str, path: Path) -> tuple[list, list[Diagnostic]]:
+def _read_events(text: str, path: Path) -> tuple[list, Diagnostics]:
     """The document's events and the refusals (anchors, aliases, tags) among them. Read one
     event at a time and stopped past MAX_DEPTH, so deep nesting costs only what was read."""
-    events, refusals, depth = [], [], 0
+    events, refusals, depth = [], Diagnostics(), 0
     for event in yaml.parse(text, Loader=_EVENT_LOADER):
         mark = event.start_mark
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -175,13 +174,11 @@ def _read_events(text: str, path: Path) -> tuple[list, list[Diagnostic]]:
             depth -= 1
         where = Location(path, mark.line + 1, mark.column + 1)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            refusals.append(Diagnostic(Severity.ERROR, "SOP104", where,
-                                       "anchor/alias YAML ('&' dan '*') tidak diizinkan",
-                                       "tulis nilainya secara lengkap; sumber SOP adalah data biasa"))
+            refusals.error("SOP104", where, "anchor/alias YAML ('&' dan '*') tidak diizinkan",
+                           "tulis nilainya secara lengkap; sumber SOP adalah data biasa")
         elif getattr(event, "tag", None) is not None:
-            refusals.append(Diagnostic(Severity.ERROR, "SOP105", where,
-                                       f"tag YAML '{event.tag.replace('tag:yaml.org,2002:', '!!')}' tidak diizinkan",
-                                       "hapus tag yang diawali '!'; sumber SOP adalah data biasa"))
+            refusals.error("SOP105", where, f"tag YAML '{event.tag.replace('tag:yaml.org,2002:', '!!')}' tidak diizinkan",
+                           "hapus tag yang diawali '!'; sumber SOP adalah data biasa")
         events.append(event)
     return events, refusals
 
