@@ -12,7 +12,7 @@ import yaml
 
 from conftest import BASE_SOP, ROOT, office_tree, replace_line
 
-import sopdoc.cli
+import sopdoc.cli.common
 from sopdoc import __version__
 from sopdoc.sources.scaffold import SCHEMA_FILES, schema_text
 
@@ -84,7 +84,7 @@ def test_internal_error_shows_no_traceback_unless_asked(run, tmp_path, monkeypat
     def broken(paths, cache_file=None):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(sopdoc.cli, "load_project", broken)
+    monkeypatch.setattr(sopdoc.cli.common, "load_project", broken)
     result = run("check")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
