@@ -26,6 +26,8 @@ PDF_VARIANT = "pdf/a-3b"
 # Document information keys (WeasyPrint keeps only letters and digits of custom keys)
 SIGNATURE_BOX_KEY = "SopdocSignatureBox"
 PUBLIC_URL_KEY = "SopdocPublicUrl"
+STATUS_KEY = "SopdocStatus"  # "draf" on a draft: `sopdoc sign` refuses it
+DRAFT_STATUS = "draf"
 PX_TO_PT = 0.75  # WeasyPrint's boxes are in CSS px (1/96 in)
 
 
@@ -77,6 +79,7 @@ class PdfOptions:
     embedded: tuple[EmbeddedSource, ...] = ()  # files attached to the PDF (relationship Source)
     signature_element: str | None = None  # id of the element whose box receives the signature
     public_url: str | None = None
+    draft: bool = False
 
 
 def render_document(html: str, options: PdfOptions):
@@ -108,6 +111,8 @@ def write_document(document, options: PdfOptions) -> bytes:
             custom[SIGNATURE_BOX_KEY] = f"{page} " + " ".join(f"{value:.2f}" for value in box)
     if options.public_url:
         custom[PUBLIC_URL_KEY] = options.public_url
+    if options.draft:
+        custom[STATUS_KEY] = DRAFT_STATUS
     stamp = _dt.datetime.fromtimestamp(options.epoch, _dt.timezone.utc)
     attachments = [Attachment(file_obj=io.BytesIO(item.data), name=item.name, description=item.description,
                               created=stamp, modified=stamp, relationship="Source")
