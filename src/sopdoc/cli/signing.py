@@ -25,10 +25,11 @@ def sign(pdf: Path, p12: Path, password_env: str | None, out: Path | None, tsa_u
     Tanda tangan tampak di kotak "Disahkan oleh" (lampiran) atau di atas nama camat
     (keputusan), dengan kode QR alamat publik dokumen.
     """
+    import datetime as dt
     import os
 
     from sopdoc.fileio import write_atomic
-    from sopdoc.sign.pades import sign_pdf
+    from sopdoc.sign.pades import load_signer, sign_pdf
     from sopdoc.build.outputs import signed_copy_path
 
     password = None
@@ -42,7 +43,10 @@ def sign(pdf: Path, p12: Path, password_env: str | None, out: Path | None, tsa_u
                         exit_code=2)
     if not target.parent.is_dir():
         raise UserError(f"folder {target.parent} tidak ada", exit_code=2)
-    signed = sign_pdf(read_file(pdf, "PDF"), read_file(p12, "berkas .p12"), password, tsa_url=tsa_url)
+    data = read_file(pdf, "PDF")
+    now = dt.datetime.now(dt.timezone.utc)
+    signer = load_signer(read_file(p12, "berkas .p12"), password, now)
+    signed = sign_pdf(data, signer, tsa_url=tsa_url, now=now)
     write_atomic(target, signed)
     click.echo(f"ditandatangani: {target}")
 

@@ -79,43 +79,51 @@ def placement_of(data: bytes) -> Placement:
         raise SopdocError("tempat tanda tangan yang tercatat di PDF ini rusak") from None
 
 
-def load_signer(p12: bytes, password: bytes | None, now: _dt.datetime) -> signers.SimpleSigner:
-    """The signer of a PKCS#12 file, refused when the password is wrong or the certificate cannot
-    sign today (expired, not yet valid, or not meant for signatures)."""
-    try:
-        key, certificate, extra = pkcs12.load_key_and_certificates(p12, password)
-    except (ValueError, TypeError):
-        raise SopdocError("kata sandi salah, atau berkas .p12 rusak") from None
-    if key is None or certificate is None:
-        raise SopdocError("berkas .p12 tidak berisi kunci privat dan sertifikat penanda tangan")
+def check_signing_certificate(certificate: x509.Certificate, now: _dt.datetime) -> None:
+    """Refuse a certificate that cannot sign at `now`: expired, not yet valid, or whose key
+    usage does not allow signatures. Shared by every kind of signer (.p12 file, USB token)."""
     if now > certificate.not_valid_after_utc:
         raise SopdocError(f"sertifikat sudah kedaluwarsa sejak {certificate.not_valid_after_utc:%Y-%m-%d}")
     if now < certificate.not_valid_before_utc:
         raise SopdocError(f"sertifikat baru berlaku mulai {certificate.not_valid_before_utc:%Y-%m-%d}")
     try:
         usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
-        if not (usage.digital_signature or usage.content_commitment):
-            raise SopdocError("sertifikat ini tidak boleh dipakai untuk tanda tangan (key usage)")
     except x509.ExtensionNotFound:
-        pass
-    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
+        return
+    if not (usage.digital_signature or usage.content_commitment):
+        raise SopdocError("sertifikat ini tidak boleh dipakai untuk tanda tangan (key usage)")
+
+
+def load_signer(p12: bytes, password: bytes | None, now: _dt.datetime) -> signers.SimpleSigner:
+    """The signer of a PKCS#12 file, refused when the password is wrong or the certificate cannot
+    sign at `now` (see check_signing_certificate)."""
+    try:
+        key, certificate, extra = pkcs12.load_key_and_certificates(p12, password)
+    except (ValueError, TypeError):
+        raise SopdocError("kata sandi salah, atau berkas .p12 rusak") from None
+    if key is None or certificate is None:
+        raise SopdocError("berkas .p12 tidak berisi kunci privat dan sertifikat penanda tangan")
+    check_signing_certificate(certificate, now)
+    with collected_log("pyhanko", "pyhanko_certvalidator"):
+        signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
     if signer is None:
         raise SopdocError("berkas .p12 tidak dapat dipakai untuk menandatangani")
     return signer
 
 
-def sign_pdf(data: bytes, p12: bytes, password: bytes | None, *, tsa_url: str | None = None,
+def sign_pdf(data: bytes, signer: signers.Signer, *, tsa_url: str | None = None,
              now: _dt.datetime | None = None) -> bytes:
     """The signed PDF's bytes: the original bytes, then one incremental update (PAdES B-B, or
-    B-T with a timestamp server)."""
+    B-T with a timestamp server). `signer` comes from load_signer (a .p12 file) or from a USB
+    token; its certificate is checked again at `now`."""
     with collected_log("pyhanko", "pyhanko_certvalidator"):
-        return _sign(data, p12, password, tsa_url, now)
+        return _sign(data, signer, tsa_url, now or _dt.datetime.now(_dt.timezone.utc))
 
 
-def _sign(data: bytes, p12: bytes, password: bytes | None, tsa_url: str | None, now: _dt.datetime | None) -> bytes:
-    now = now or _dt.datetime.now(_dt.timezone.utc)
+def _sign(data: bytes, signer: signers.Signer, tsa_url: str | None, now: _dt.datetime) -> bytes:
     place = placement_of(data)
-    signer = load_signer(p12, password, now)
+    if signer.signing_cert is not None:
+        check_signing_certificate(x509.load_der_x509_certificate(signer.signing_cert.dump()), now)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
     except (PdfError, ValueError):
