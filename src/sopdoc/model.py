@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -41,6 +41,8 @@ from sopdoc.sources.records import Field, ListOf, Record, RecordOf, Table, sourc
 from sopdoc.waktu import Duration
 
 PAPER_SIZES = ("F4", "A4", "Letter", "Legal")
+DRAFT = "draf"  # sop.status of a revision not yet in force
+SOP_STATUSES = (DRAFT, "berlaku")
 MAX_ACTOR_TITLE = 150  # characters: the flowchart's header holds no more in a narrow column  # tata_letak.kertas; their sizes are the layout's
 
 
@@ -213,6 +215,8 @@ class Sop:
     unit: str | None = source_key(Text("Seksi/bidang pemilik SOP"))
     kategori: tuple[str, ...] = source_key(TextOrList("Kategori (tag) untuk situs publik"))
     ringkasan: str | None = source_key(Text("Satu paragraf ringkasan untuk situs publik"))
+    status: str = source_key(Choice("'draf': belum berlaku (ditandai DRAF, tidak terbit di situs, tidak dapat "
+                                    "ditandatangani); bawaan 'berlaku'", SOP_STATUSES), default="berlaku")
     lampiran: Lampiran | None = source_key(RecordOf(Lampiran), built=True)
     tanggal_pembuatan: _dt.date | None = source_key(Date("Tanggal pembuatan (TTTT-BB-HH)"))
     tanggal_revisi: _dt.date | None = source_key(Date("Tanggal revisi (TTTT-BB-HH); kosong bila belum direvisi"))
@@ -236,6 +240,10 @@ class Sop:
     riwayat: tuple[Riwayat, ...] = source_key(ListOf(RecordOf(Riwayat), "Riwayat revisi, yang terlama dahulu"))
     total_waktu: Duration
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
 
 @dataclass(frozen=True)
 class OfficeSops:
@@ -250,6 +258,11 @@ class Project:
     @property
     def sops(self) -> tuple[Sop, ...]:
         return tuple(sop for entry in self.offices for sop in entry.sops)
+
+    def as_drafts(self) -> Project:
+        """Every SOP a draft (`sopdoc build --draf`)."""
+        return Project(tuple(OfficeSops(entry.office, tuple(replace(sop, status=DRAFT) for sop in entry.sops))
+                             for entry in self.offices))
 
 
 def decrees_with_members(sops: list[Sop]) -> list[tuple[Keputusan, Instansi, tuple[Sop, ...]]]:

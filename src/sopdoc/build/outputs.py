@@ -77,7 +77,7 @@ def _sop_pdf(job: SopJob) -> bytes:
     html = render_lampiran_html(sop, job.plan, job.page_svgs)
     options = PdfOptions((sop.office.folder,), epoch_of(sop.tanggal_revisi or sop.tanggal_efektif),
                          embedded=embedded_sources(sop.office, (sop,)), signature_element="ruang-ttd",
-                         public_url=public_url(job.site_url, sop.office.slug, sop.slug))
+                         public_url=public_url(job.site_url, sop.office.slug, sop.slug), draft=sop.is_draft)
     return write_pdf(html, options)
 
 

@@ -23,6 +23,7 @@ from sopdoc.fileio import write_atomic
 from sopdoc.build.outputs import (
     BUILD_STATE_FILE, FORMAT, DecreeJob, SopJob, decree_formats, decree_path, decree_stem, sop_path,
 )
+from sopdoc.build.signed import signature_conflict
 from sopdoc.build.state import BuildState
 from sopdoc.model import Instansi, Keputusan, Sop, decrees_with_members
 
@@ -37,6 +38,7 @@ class SopResult:
     key: str = ""
     kind: str = "sop"  # or "keputusan"
     details: str | None = None  # the traceback of a failure that is sopdoc's bug, for a log file
+    warnings: tuple[str, ...] = ()  # a signed copy this build made stale (see signed.py)
 
     @property
     def name(self) -> str:
@@ -64,15 +66,26 @@ def input_key(sop: Sop, formats: tuple[str, ...], site_url: str | None = None) -
     return digest.hexdigest()
 
 
-def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | None = None) -> SopResult:
+def _write(outputs: dict[Path, bytes], keep_signed: bool) -> tuple[str, ...]:
+    """Write every document (only once all are rendered: all or nothing); returns a warning for
+    each signed copy that no longer matches. `keep_signed` (`--strict`): refuse instead."""
+    conflicts = tuple(found for found in (signature_conflict(path, data) for path, data in outputs.items()
+                                          if path.suffix == ".pdf") if found)
+    if conflicts and keep_signed:
+        raise SopdocError("; ".join(conflicts) + ". Dengan --strict dokumen bertanda tangan tidak diganti")
+    for path, data in outputs.items():
+        write_atomic(path, data)
+    return conflicts
+
+
+def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | None = None,
+               keep_signed: bool = False) -> SopResult:
     """Lay out and render one SOP; runs in a worker process."""
     try:
         job = SopJob(sop, site_url)
-        outputs = {fmt: FORMAT[fmt].render_sop(job) for fmt in formats}
-        paths = {fmt: sop_path(out, sop, fmt) for fmt in formats}
-        for fmt, data in outputs.items():  # only after every format rendered: all or nothing
-            write_atomic(paths[fmt], data)
-        return SopResult(sop.slug, sop.office.slug, tuple(paths.values()))
+        outputs = {sop_path(out, sop, fmt): FORMAT[fmt].render_sop(job) for fmt in formats}
+        warnings = _write(outputs, keep_signed)
+        return SopResult(sop.slug, sop.office.slug, tuple(outputs), warnings=warnings)
     except SopdocError as exc:
         return SopResult(sop.slug, sop.office.slug, error=str(exc))
     except Exception:
@@ -86,16 +99,14 @@ def _warm_worker() -> None:
 
 
 def render_decree(decree: Keputusan, office: Instansi, members: tuple[Sop, ...], formats: tuple[str, ...],
-                  out: Path, site_url: str | None = None) -> SopResult:
+                  out: Path, site_url: str | None = None, keep_signed: bool = False) -> SopResult:
     """The Keputusan with its lampiran (after the members' own PDFs are built); in a worker."""
     stem = decree_stem(decree)
     try:
         job = DecreeJob(decree, office, members, out, site_url)
-        outputs = {fmt: FORMAT[fmt].render_decree(job) for fmt in formats}
-        paths = {fmt: decree_path(out, office, decree, fmt) for fmt in formats}
-        for fmt, data in outputs.items():
-            write_atomic(paths[fmt], data)
-        return SopResult(stem, office.slug, tuple(paths.values()), kind="keputusan")
+        outputs = {decree_path(out, office, decree, fmt): FORMAT[fmt].render_decree(job) for fmt in formats}
+        warnings = _write(outputs, keep_signed)
+        return SopResult(stem, office.slug, tuple(outputs), kind="keputusan", warnings=warnings)
     except (SopdocError, OSError) as exc:
         return SopResult(stem, office.slug, error=str(exc), kind="keputusan")
     except Exception:
@@ -111,9 +122,11 @@ def decree_key(decree: Keputusan, office: Instansi, member_keys: list[str], form
 
 def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | None = None,
           force: bool = False, progress: Callable[[SopResult], None] | None = None,
-          site_url: str | None = None) -> list[SopResult]:
+          site_url: str | None = None, keep_signed: bool = False) -> list[SopResult]:
     """Build every SOP, then every Keputusan that has SOPs attached (in the formats made for one).
-    The caller holds the output folder's lock (`lock.FolderLock`)."""
+    A document whose signed copy it would make stale is written with a warning, or with
+    `keep_signed` not written at all (an error). The caller holds the output folder's lock
+    (`lock.FolderLock`)."""
     state = BuildState(out / BUILD_STATE_FILE, forget=force)
     results: list[SopResult] = []
 
@@ -131,7 +144,8 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
         if state.is_current(f"{sop.office.slug}/{sop.slug}", key, paths):
             finished(SopResult(sop.slug, sop.office.slug, paths, skipped=True, key=key))
         else:
-            todo.append(_Job(render_sop, (sop, formats, out, site_url), key, sop.office.slug, sop.slug, "sop"))
+            todo.append(_Job(render_sop, (sop, formats, out, site_url, keep_signed), key, sop.office.slug, sop.slug,
+                             "sop"))
     _run(todo, jobs, state, finished)
 
     bundle_formats = decree_formats(formats)
@@ -148,7 +162,7 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
         if state.is_current(f"{office.slug}/{slug}", key, paths):
             finished(SopResult(slug, office.slug, tuple(paths), skipped=True, key=key, kind="keputusan"))
         else:
-            arguments = (decree, office, members, bundle_formats, out, site_url)
+            arguments = (decree, office, members, bundle_formats, out, site_url, keep_signed)
             todo.append(_Job(render_decree, arguments, key, office.slug, slug, "keputusan"))
     _run(todo, jobs, state, finished)
     state.save()

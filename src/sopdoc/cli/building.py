@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from sopdoc.build.outputs import FORMAT_NAMES, decree_formats
-from sopdoc.cli.common import (DEFAULT_OUT, UserError, cli, existing, load, paths_argument, report, save_log,
-                               strict_option)
+from sopdoc.cli.common import (DEFAULT_OUT, UserError, cli, existing, load, paths_argument, report, save_log)
 from sopdoc.errors import SopdocError
 from sopdoc.model import Project
 
@@ -46,14 +46,31 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=N
 @jobs_option
 @click.option("--force", is_flag=True, help="Bangun ulang semua, juga yang tidak berubah.")
 @click.option("--no-site", is_flag=True, help="Jangan bangun situs publik (site/).")
-@strict_option
-def build(paths, formats, out, jobs, force, no_site, strict) -> None:
-    if not _build_everything(existing(paths), _formats(formats), out, jobs, force, strict, site=not no_site):
+@click.option("--draf", "draft", is_flag=True,
+              help="Bangun semua SOP sebagai draf: bertanda DRAF, tanpa situs, tidak dapat ditandatangani.")
+@click.option("--strict", is_flag=True,
+              help="Perlakukan peringatan sebagai galat, dan jangan ganti dokumen yang sudah ditandatangani.")
+def build(paths, formats, out, jobs, force, no_site, draft, strict) -> None:
+    request = BuildRequest(existing(paths), _formats(formats), out, jobs, force, strict, site=not no_site,
+                           draft=draft)
+    if not build_everything(request):
         sys.exit(1)
 
 
-def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, jobs: int | None, force: bool,
-                      strict: bool, site: bool, wait: bool = False) -> bool:
+@dataclass(frozen=True)
+class BuildRequest:
+    paths: list[Path]
+    formats: tuple[str, ...]
+    out: Path
+    jobs: int | None = None
+    force: bool = False
+    strict: bool = False  # warnings fail the run; a signed document is never replaced
+    site: bool = True
+    draft: bool = False  # every SOP built as a draft (and so no site)
+    wait: bool = False  # for another build holding the folder, instead of refusing
+
+
+def build_everything(request: BuildRequest) -> bool:
     """Documents, then the site, holding the output folder's lock (refused while another build
     holds it, or with `wait`, after it); prints progress and problems. False when anything failed."""
     from sopdoc.build.lock import FolderLock
@@ -62,58 +79,66 @@ def _build_everything(paths: list[Path], chosen: tuple[str, ...], out: Path, job
     def waiting(pid: str) -> None:
         click.echo(f"menunggu build lain{f' (pid {pid})' if pid else ''} selesai", err=True)
 
-    with FolderLock(out, BUILD_LOCK_FILE, wait=waiting if wait else None):
-        return _build_locked(paths, chosen, out, jobs, force, strict, site)
+    with FolderLock(request.out, BUILD_LOCK_FILE, wait=waiting if request.wait else None):
+        return _build_locked(request)
 
 
-def _build_locked(paths: list[Path], chosen: tuple[str, ...], out: Path, jobs: int | None, force: bool,
-                  strict: bool, site: bool) -> bool:
+def _build_locked(request: BuildRequest) -> bool:
     from sopdoc.build.outputs import SOURCE_CACHE_FILE
     from sopdoc.site.config import find_site_config, site_url_of
 
     started = time.monotonic()
-    project, diagnostics = load(paths, cache_file=out / SOURCE_CACHE_FILE)
-    if report(diagnostics, strict, err=True):
+    project, diagnostics = load(request.paths, cache_file=request.out / SOURCE_CACHE_FILE)
+    if report(diagnostics, request.strict, err=True):
         return False
-    site_config = find_site_config(paths)
-    failures = _build_documents(project, chosen, out, jobs, force, site_url_of(site_config) if site_config else None)
-    if site and not failures:
-        _build_site(project, paths, chosen, out, site_config)
-    click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {out}")
+    if request.draft:
+        project = project.as_drafts()
+    site_config = find_site_config(request.paths)
+    failures = _build_documents(project, request, site_url_of(site_config) if site_config else None)
+    if request.draft:
+        click.echo("situs: dilewati (build --draf: draf tidak diterbitkan)")
+    elif request.site and not failures:
+        _build_site(project, request, site_config)
+    click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {request.out}")
     return not failures
 
 
-def _build_documents(project: Project, chosen: tuple[str, ...], out: Path, jobs: int | None, force: bool,
-                     site_url: str | None) -> list:
+def _build_documents(project: Project, request: BuildRequest, site_url: str | None) -> list:
     """Every SOP's and decree's documents, with progress (a bar on a terminal, else a line per
     document) and the counts; returns the failed results."""
     from sopdoc.build.pipeline import build as build_documents
     from sopdoc.model import decrees_with_members
 
     sops = list(project.sops)
-    decree_count = len(decrees_with_members(sops)) if decree_formats(chosen) else 0
-    failures = []
+    decree_count = len(decrees_with_members(sops)) if decree_formats(request.formats) else 0
+    failures, warnings = [], []
     interactive = sys.stdout.isatty()
 
     def record(result) -> None:
         if result.error:
             failures.append(result)
+        warnings.extend((result, warning) for warning in result.warnings)
         if not interactive:
             state = "gagal" if result.error else ("tidak berubah" if result.skipped else "ditulis")
             click.echo(f"{state}: {result.office}/{result.slug}")
+
+    def run(progress):
+        return build_documents(sops, request.formats, request.out, jobs=request.jobs, force=request.force,
+                               progress=progress, site_url=site_url, keep_signed=request.strict)
 
     if interactive:
         with click.progressbar(length=len(sops) + decree_count, label="Membangun", show_pos=True) as bar:
             def tick(result) -> None:
                 record(result)
                 bar.update(1)
-            results = build_documents(sops, chosen, out, jobs=jobs, force=force, progress=tick,
-                                      site_url=site_url)
+            results = run(tick)
     else:
-        results = build_documents(sops, chosen, out, jobs=jobs, force=force, progress=record, site_url=site_url)
+        results = run(record)
     for result in failures:
         where = f"; rincian tersimpan di {save_log(result.details)}" if result.details else ""
         click.echo(f"sopdoc: {result.name}: {result.error}{where}", err=True)
+    for result, warning in warnings:
+        click.echo(f"sopdoc: PERINGATAN: {result.name}: {warning}", err=True)
     for kind, label in (("sop", "SOP"), ("keputusan", "keputusan")):
         mine = [r for r in results if r.kind == kind]
         if kind == "sop" or mine:
@@ -124,22 +149,21 @@ def _build_documents(project: Project, chosen: tuple[str, ...], out: Path, jobs:
     return failures
 
 
-def _build_site(project: Project, paths: list[Path], chosen: tuple[str, ...], out: Path,
-                site_config: Path | None) -> None:
+def _build_site(project: Project, request: BuildRequest, site_config: Path | None) -> None:
     """The public site, when this run can build it; otherwise says why not."""
     from sopdoc.site.config import covers_whole_tree
 
     if site_config is None:
         click.echo("situs: dilewati (mkdocs.yml tidak ada di samping folder sumber)")
-    elif not covers_whole_tree(paths, site_config):
+    elif not covers_whole_tree(request.paths, site_config):
         click.echo("situs: dilewati (hanya sebagian sumber yang dibangun; situs dibangun dari seluruh "
                    "folder sumber)")
-    elif chosen != FORMAT_NAMES:
+    elif request.formats != FORMAT_NAMES:
         click.echo(f"situs: dilewati (situs memerlukan semua format: {', '.join(FORMAT_NAMES)})")
     else:
         from sopdoc.site.mkdocs_build import build_site
 
-        built_site = build_site(project, out, site_config)
+        built_site = build_site(project, request.out, site_config)
         click.echo(f"situs: {built_site.pages} halaman -> {built_site.site_dir}")
         for signed in built_site.stale_signatures:
             click.echo(f"situs: peringatan: {signed} menandatangani versi lama dokumennya; yang diterbitkan "
@@ -171,7 +195,7 @@ def serve(paths, out, jobs, port) -> None:
     def rebuild() -> None:
         """One build; whatever goes wrong is reported and the last good site stays served."""
         try:
-            _build_everything(sources, FORMAT_NAMES, out, jobs, False, False, site=True, wait=True)
+            build_everything(BuildRequest(sources, FORMAT_NAMES, out, jobs, wait=True))
         except SopdocError as exc:
             click.echo(f"sopdoc: {exc}", err=True)
         except Exception:

@@ -101,6 +101,14 @@ def lampiran_heading(sop: Sop) -> LampiranHeading | None:
                            format_date(decree.tanggal), decree.tentang)
 
 
+DRAFT_MARK = "DRAF"
+
+
+def draft_mark(sop: Sop) -> str | None:
+    """The diagonal mark on every page of a draft's documents; None on an SOP in force."""
+    return DRAFT_MARK if sop.is_draft else None
+
+
 def running_header(sop: Sop) -> str:
     """The line at the top of every flowchart page."""
     return f"SOP {sop.nomor} \N{EM DASH} {sop.nama}"
@@ -178,6 +186,7 @@ class DecreeText:
     date: str
     tanggal: _dt.date
     members: tuple[Sop, ...]
+    draft_mark: str | None  # a decree with a draft lampiran is itself a draft
 
 
 def default_place(office: Instansi) -> str:
@@ -240,4 +249,5 @@ def decree_text(decree: Keputusan, office: Instansi, members: tuple[Sop, ...]) -
         date=format_date(decree.tanggal),
         tanggal=decree.tanggal,
         members=members,
+        draft_mark=DRAFT_MARK if any(sop.is_draft for sop in members) else None,
     )

@@ -1,9 +1,7 @@
 """What the public site offers to download for each built document: the copy `sopdoc sign`
 signed, when its signature covers exactly the PDF of this build, else the document as built.
 
-A PAdES signature is an incremental update: the signed file is the original bytes followed by
-the signature. "Starts with the current PDF" is therefore an exact test that the signed copy is
-not stale; a copy that signs an older build is reported, never published.
+A copy that signs an older build (`build.signed.signs_exactly`) is reported, never published.
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sopdoc.build.outputs import FORMATS, document_path, signed_copy_path
+from sopdoc.build.signed import signs_exactly
 
 
 @dataclass(frozen=True)
@@ -27,12 +26,6 @@ class Downloads:
     stale_signature: Path | None = None  # a signed copy of an older build of the PDF
 
 
-def _signs_exactly(signed: Path, original: bytes) -> bool:
-    with signed.open("rb") as handle:
-        head = handle.read(len(original) + 1)
-    return len(head) > len(original) and head.startswith(original)
-
-
 def downloads_for(out: Path, office_slug: str, stem: str) -> Downloads:
     """The downloadable formats (the registry's `download_label`) of the document `stem` built
     for an office under `out`."""
@@ -42,7 +35,7 @@ def downloads_for(out: Path, office_slug: str, stem: str) -> Downloads:
         source, label = built, fmt.download_label
         signed = signed_copy_path(built)
         if fmt.name == "pdf" and signed.is_file():
-            if _signs_exactly(signed, built.read_bytes()):
+            if signs_exactly(signed, built.read_bytes()):
                 source, label = signed, "PDF bertanda tangan elektronik"
             else:
                 stale = signed

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from sopdoc.build.outputs import decree_stem, sop_path
 from sopdoc.indonesian import format_date
-from sopdoc.model import Instansi, Keputusan, Langkah, Project, Sop, decrees_with_members
+from sopdoc.model import Instansi, Keputusan, Langkah, OfficeSops, Project, Sop, decrees_with_members
 from sopdoc.render.content import identity_dates, identity_grid, lampiran_heading, office_address
 from sopdoc.render.graphviz import svg_size_pt
 from sopdoc.site.downloads import Downloads, downloads_for
@@ -131,10 +131,17 @@ class SiteTree:
     stale_signatures: tuple[Path, ...]  # signed copies of older builds, published unsigned instead
 
 
+def published(project: Project) -> Project:
+    """What citizens see: every SOP but the drafts (`status: draf`)."""
+    return Project(tuple(OfficeSops(entry.office, tuple(sop for sop in entry.sops if not sop.is_draft))
+                         for entry in project.offices))
+
+
 def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
-    """The docs tree of the whole site, from the model and the documents built under `out`."""
+    """The docs tree of the whole site, from the model and the documents built under `out`. Drafts
+    are left out, and so is a decree with a draft lampiran (its documents are drafts too)."""
     files: dict[str, bytes | Path] = {
-        "index.md": home_page(project, site_name).encode(),
+        "index.md": home_page(published(project), site_name).encode(),
         TAGS_PAGE: tags_page().encode(),
         STYLESHEET: (TEMPLATES / "sopdoc.css").read_bytes(),
     }
@@ -151,9 +158,11 @@ def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
     for entry in project.offices:
         office = entry.office
         decrees = [(decree, publish(office, decree_stem(decree)), members)
-                   for decree, _, members in decrees_with_members(list(entry.sops))]
-        files[f"{office.slug}/index.md"] = office_page(office, entry.sops, decrees).encode()
-        for sop in entry.sops:
+                   for decree, _, members in decrees_with_members(list(entry.sops))
+                   if not any(sop.is_draft for sop in members)]
+        sops = tuple(sop for sop in entry.sops if not sop.is_draft)
+        files[f"{office.slug}/index.md"] = office_page(office, sops, decrees).encode()
+        for sop in sops:
             svg = sop_path(out, sop, "svg").read_bytes()
             files[f"{office.slug}/{sop.slug}.md"] = sop_page(sop, svg, publish(office, sop.slug)).encode()
             files[f"{office.slug}/{sop.slug}.svg"] = svg

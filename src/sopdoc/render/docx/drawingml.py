@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
-from docx.oxml.parser import oxml_parser
+from docx.oxml.parser import oxml_parser, parse_xml
 from docx.shared import Pt
 
 NS = {
@@ -216,6 +217,40 @@ def grouped(shapes: Sequence[Shape], ids: DrawingIds, name: str):
                 _el("a:chOff", {"x": 0, "y": 0}), _el("a:chExt", {"cx": width, "cy": height}))
     group = _el("wpg:wgp", None, _el("wpg:cNvGrpSpPr"), _el("wpg:grpSpPr", None, frame), *members)
     return _anchor(first_id, name, (left, top, width, height), NS["wpg"], group)
+
+
+# Word's own watermark (Design > Watermark): a VML WordArt shape in the header. It is the form
+# Word and LibreOffice both recognise as a watermark (LibreOffice by the shape's name, and keeps
+# it rotated; a rotated DrawingML text box it draws level), and a clerk removes it in one click.
+_WATERMARK = """<w:r xmlns:w="{w}" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
+ xmlns:w10="urn:schemas-microsoft-com:office:word"><w:rPr><w:noProof/></w:rPr><w:pict>
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" path="m@7,l@8,m@5,21600l@6,21600e">
+<v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>
+<v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/>
+<v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>
+<v:f eqn="sum @6 0 @5"/></v:formulas>
+<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800"
+ o:connectangles="270,180,90,0"/>
+<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>
+<o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
+<v:shape id="PowerPlusWaterMarkObject{id}" o:spid="_x0000_s{id}" type="#_x0000_t136"
+ style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;rotation:{rotation};z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin"
+ o:allowincell="f" fillcolor="#{colour}" stroked="f"><v:fill opacity=".5"/>
+<v:textpath style="font-family:&quot;Liberation Sans&quot;;font-size:1pt;font-weight:bold" string="{text}"/>
+<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>"""
+WATERMARK_COLOUR = "E06666"  # half transparent: a light red the page stays readable through
+
+
+def add_watermark(paragraph, mark: str, page_width: int, page_height: int, ids: DrawingIds) -> None:
+    """A large diagonal word (a draft's "DRAF") centred on the page behind the text, in a
+    header's `paragraph`: every page of the section carries it, as Word's watermarks do."""
+    width = page_width * 0.55 / 12700  # EMU -> pt
+    height = width * 0.4
+    rotation = 330 if page_width > page_height else 315
+    xml = _WATERMARK.format(w=NS["w"], id=2048 + ids.take(1),  # VML shape ids start above 2048
+                            width=f"{width:.1f}", height=f"{height:.1f}",
+                            rotation=rotation, colour=WATERMARK_COLOUR, text=escape(mark, {'"': "&quot;"}))
+    paragraph._p.append(parse_xml(xml))
 
 
 def add_drawing(paragraph, drawing) -> None:

@@ -17,7 +17,7 @@ from sopdoc.render.docx.wordml import (
 )
 from sopdoc.layout.plan import PAPER, plan_layout
 from sopdoc.render.docx.drawingml import DrawingIds
-from sopdoc.render.docx.lampiran import LampiranWriter, set_core_properties, setup_styles
+from sopdoc.render.docx.lampiran import LampiranWriter, mark_every_page, set_core_properties, setup_styles
 from sopdoc.layout.textmetrics import FONT_FAMILY, mm
 
 BODY_PT = 11
@@ -149,9 +149,10 @@ def render_bundle_docx(text: DecreeText) -> bytes:
     set_font(doc.styles["Normal"], FONT_FAMILY)
     DecreeWriter(doc, text).write(doc.sections[0])
     ids = DrawingIds(doc)  # one count of drawing ids for every lampiran
+    mark_every_page(doc.sections[0], text.draft_mark, ids)
     for sop in text.members:
         section = doc.add_section(WD_SECTION.NEW_PAGE)
-        LampiranWriter(doc, sop, plan_layout(sop), ids).write(section, "SECTIONPAGES")
+        LampiranWriter(doc, sop, plan_layout(sop), ids).write(section, "SECTIONPAGES", text.draft_mark)
     set_core_properties(doc, f"{text.title} Nomor {text.nomor}", text.office.nama,
                         f"Tentang {text.tentang}")
     return save_reproducibly(doc, text.tanggal)

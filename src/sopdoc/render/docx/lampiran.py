@@ -19,12 +19,14 @@ from sopdoc.render.docx.wordml import (
     twips, word_2013_layout,
 )
 from sopdoc.render.docx.drawingml import (
-    ArrowShape, DrawingIds, Shape, ShapeText, SymbolShape, TextShape, add_drawing, grouped,
+    ArrowShape, DrawingIds, Shape, ShapeText, SymbolShape, TextShape, add_drawing, add_watermark, grouped,
 )
 from sopdoc.layout.geometry import FlowPage
 from sopdoc.layout.plan import PAD_X, PAD_Y, LayoutPlan
 from sopdoc.model import Sop
-from sopdoc.render.content import identity_grid, identity_rows, lampiran_heading, office_address, running_header
+from sopdoc.render.content import (
+    draft_mark, identity_grid, identity_rows, lampiran_heading, office_address, running_header,
+)
 from sopdoc.layout.textmetrics import FONT_FAMILY, mm
 
 # The flowchart table's body text: the plan's line height, exactly (one style, not per paragraph)
@@ -45,6 +47,16 @@ def setup_styles(doc, plan: LayoutPlan) -> None:
     plan_lines = doc.styles.add_style(PLAN_LINES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     plan_lines.base_style = normal
     exact_lines(plan_lines, plan.body.size_pt * plan.body.line_height)
+
+
+def mark_every_page(section, mark: str | None, ids: DrawingIds) -> None:
+    """The draft mark in each header of `section` (its first page's too), so that it is on
+    every page, as Word's watermarks are."""
+    if mark is None:
+        return
+    headers = [section.header] + ([section.first_page_header] if section.different_first_page_header_footer else [])
+    for header in headers:
+        add_watermark(header.paragraphs[0], mark, section.page_width, section.page_height, ids)
 
 
 class LampiranWriter:
@@ -92,11 +104,13 @@ class LampiranWriter:
         return paragraph
 
     # -- document ---------------------------------------------------------------------------
-    def write(self, section, page_count_field: str = "NUMPAGES") -> None:
+    def write(self, section, page_count_field: str = "NUMPAGES", mark: str | None = None) -> None:
         """Set up `section` (the document's last) for this lampiran and write its pages.
-        In a bundle, `SECTIONPAGES` numbers each lampiran on its own."""
+        In a bundle, `SECTIONPAGES` numbers each lampiran on its own, and `mark` is the bundle's
+        draft mark; on its own, the lampiran carries its SOP's."""
         setup_styles(self.doc, self.plan)
         self._setup_section(section, page_count_field)
+        mark_every_page(section, mark if page_count_field == "SECTIONPAGES" else draft_mark(self.sop), self.ids)
         self._identity()
         for page in self.plan.pages:
             # the shapes hang from the paragraph that starts the page, placed on the page itself:

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from sopdoc.layout.plan import LayoutPlan
 from sopdoc.model import Instansi, Sop
 from sopdoc.render.content import (
-    DecreeText, identity_grid, identity_rows, lampiran_heading, office_address, running_header,
+    DecreeText, draft_mark, identity_grid, identity_rows, lampiran_heading, office_address, running_header,
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -71,6 +71,7 @@ def render_lampiran_html(sop: Sop, plan: LayoutPlan, diagrams_svg: dict[int, byt
         css=_CSS,
         created=(sop.tanggal_revisi or sop.tanggal_efektif).isoformat(),
         running_header=running_header(sop),
+        draft=draft_mark(sop),
         lampiran=lampiran_heading(sop),
         logo=logo_uri(sop.office),
         address=office_address(sop.office),
@@ -85,3 +86,10 @@ def render_decree_html(text: DecreeText, page_width: int, page_height: int) -> s
     return _ENV.get_template("keputusan.html.j2").render(
         text=text, css=_DECREE_CSS, logo=logo_uri(text.office), address=office_address(text.office),
         page_width=um_to_css(page_width), page_height=um_to_css(page_height))
+
+
+def render_draft_overlay_html(mark: str, width_pt: float, height_pt: float) -> str:
+    """One empty page bearing only the draft mark, laid over the pages of a lampiran in force
+    that a draft decree carries."""
+    return _ENV.get_template("draf-lapis.html.j2").render(mark=mark, mark_size="120pt" if width_pt > height_pt
+                                                          else "90pt", width=width_pt, height=height_pt)

@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 from sopdoc.render.content import DecreeText
 from sopdoc.layout.plan import PAPER
 from sopdoc.render.pdf.writer import PdfOptions, embedded_sources, write_pdf
-from sopdoc.render.pdf.html import render_decree_html
+from sopdoc.render.pdf.html import render_decree_html, render_draft_overlay_html
 from sopdoc.reproducible import epoch_of
 
 
@@ -20,7 +20,8 @@ def decree_pdf(text: DecreeText, public_url: str | None) -> bytes:
     width, height = PAPER[text.office.tata_letak.kertas]  # landscape; the decree is portrait
     options = PdfOptions((text.office.folder,), epoch_of(text.tanggal),
                          embedded=embedded_sources(text.office, text.members),
-                         signature_element="ruang-ttd", public_url=public_url)
+                         signature_element="ruang-ttd", public_url=public_url,
+                         draft=text.draft_mark is not None)
     return write_pdf(render_decree_html(text, height, width), options)
 
 
@@ -29,13 +30,25 @@ def append_lampiran(decree: bytes, text: DecreeText, lampiran_pdfs: list[bytes])
     pages of every lampiran after it, and a bookmark for each part."""
     writer = PdfWriter(clone_from=io.BytesIO(decree))
     writer.add_outline_item(title=f"{text.title} Nomor {text.nomor}", page_number=0)
+    overlays: dict[tuple[float, float], object] = {}
     for sop, data in zip(text.members, lampiran_pdfs):
         start = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+        if text.draft_mark and not sop.is_draft:  # the lampiran is in force, but this bundle is a draft
+            for page in writer.pages[start:]:
+                size = (float(page.mediabox.width), float(page.mediabox.height))
+                if size not in overlays:
+                    overlays[size] = _draft_overlay(text, *size)
+                page.merge_page(overlays[size])
         writer.add_outline_item(title=f"Lampiran {sop.lampiran.nomor}: {sop.nama}", page_number=start)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _draft_overlay(text: DecreeText, width: float, height: float):
+    html = render_draft_overlay_html(text.draft_mark, width, height)
+    return PdfReader(io.BytesIO(write_pdf(html, PdfOptions((), epoch_of(text.tanggal))))).pages[0]
 
 
 def render_decree_pdf(text: DecreeText, lampiran_pdfs: list[bytes], public_url: str | None) -> bytes:
