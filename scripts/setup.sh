@@ -15,6 +15,7 @@ APT_PACKAGES=(
   poppler-utils            # pdftoppm/pdftotext, to look at and test the PDFs
   libreoffice-writer-nogui # tests: a real word processor opens the DOCX we write
   chromium                 # tests: the public site in a real browser (Playwright drives it)
+  softhsm2                 # tests: a real PKCS#11 token (libsofthsm2.so) for signing with USB tokens
 )
 # Node.js and npm fetch axe-core for the accessibility tests; a machine with its own Node keeps it.
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
