@@ -3,6 +3,7 @@ search index, reproducibility. The browser's view of it is in test_site_browser.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -20,7 +21,7 @@ from sopdoc.build.outputs import public_url, signed_copy_path
 from sopdoc.cli import cli
 from sopdoc.sources.loader import load_project
 from sopdoc.site.pages import markdown_text, sop_page
-from sopdoc.sign.pades import sign_pdf
+from sopdoc.sign.pades import load_signer, sign_pdf
 from sopdoc.site.downloads import Downloads
 from sopdoc.site.config import site_url_of
 
@@ -256,7 +257,8 @@ def test_the_site_offers_the_signed_keputusan_only_while_it_signs_this_build(tmp
     built = root / "build" / "kecamatan-uji" / "keputusan-sop-2024.pdf"
     published = root / "site" / "kecamatan-uji" / "keputusan-sop-2024.pdf"
     office_page = root / "site" / "kecamatan-uji" / "index.html"
-    signed = sign_pdf(built.read_bytes(), pki["camat"].read_bytes(), PASSWORD.encode())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    signed = sign_pdf(built.read_bytes(), load_signer(pki["camat"].read_bytes(), PASSWORD.encode(), now), now=now)
     signed_copy_path(built).write_bytes(signed)
 
     def rebuild():
