@@ -197,21 +197,41 @@ def _certificate(subject, issuer, key, issuer_key, *, ca: bool, days=(-1, 365)):
 
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory):
+    """A CA and its signers, as files: "ca" (PEM), "camat" (HARYANTO, valid), "expired" (expired a
+    month ago), "not_yet_valid" (valid from next month), "revoked" (listed in "crl", the CA's CRL
+    in DER; "crl_pem" the same in PEM), "no_password" (a valid .p12 without a password), and
+    "other_ca", a CA that issued none of them. Every other .p12 has the password PASSWORD."""
     folder = tmp_path_factory.mktemp("pki")
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca = _certificate(_name("CA Uji"), _name("CA Uji"), ca_key, ca_key, ca=True)
     (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    issued = {}
 
-    def signer(name: str, days=(-1, 365)):
+    def signer(name: str, days=(-1, 365), password: str | None = PASSWORD):
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         cert = _certificate(_name(name), ca.subject, key, ca_key, ca=False, days=days)
+        issued[name] = cert
         path = folder / f"{name.replace(' ', '-')}.p12"
-        path.write_bytes(pkcs12.serialize_key_and_certificates(
-            b"signer", key, cert, [ca], serialization.BestAvailableEncryption(PASSWORD.encode())))
+        encryption = (serialization.BestAvailableEncryption(password.encode()) if password
+                      else serialization.NoEncryption())
+        path.write_bytes(pkcs12.serialize_key_and_certificates(b"signer", key, cert, [ca], encryption))
         return path
 
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     other = _certificate(_name("CA Lain"), _name("CA Lain"), other_key, other_key, ca=True)
     (folder / "ca-lain.pem").write_bytes(other.public_bytes(serialization.Encoding.PEM))
-    return {"ca": folder / "ca.pem", "other_ca": folder / "ca-lain.pem", "camat": signer("HARYANTO"),
-            "expired": signer("Kedaluwarsa", (-400, -30))}
+    files = {"ca": folder / "ca.pem", "other_ca": folder / "ca-lain.pem", "camat": signer("HARYANTO"),
+             "expired": signer("Kedaluwarsa", (-400, -30)), "not_yet_valid": signer("Belum Berlaku", (30, 400)),
+             "revoked": signer("Dicabut"), "no_password": signer("Tanpa Sandi", password=None)}
+    revoked = (x509.RevokedCertificateBuilder().serial_number(issued["Dicabut"].serial_number)
+               .revocation_date(NOW - dt.timedelta(hours=1))
+               .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False).build())
+    crl = (x509.CertificateRevocationListBuilder().issuer_name(ca.subject)
+           .last_update(NOW - dt.timedelta(minutes=30)).next_update(NOW + dt.timedelta(days=30))
+           .add_revoked_certificate(revoked).add_extension(x509.CRLNumber(1), critical=False)
+           .sign(ca_key, hashes.SHA256()))
+    files["crl"] = folder / "ca.crl"
+    files["crl"].write_bytes(crl.public_bytes(serialization.Encoding.DER))
+    files["crl_pem"] = folder / "ca-crl.pem"
+    files["crl_pem"].write_bytes(crl.public_bytes(serialization.Encoding.PEM))
+    return files

@@ -12,18 +12,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from conftest import CORPUS, PASSWORD
-from sopdoc.build.pipeline import build
-from sopdoc.sources.loader import load_project
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project, _ = load_project([CORPUS])
-    jumapolo = [s for s in project.sops if s.office.slug == "kecamatan-jumapolo"]
-    out = tmp_path_factory.mktemp("built")
-    build(jumapolo, ("pdf",), out, jobs=2, site_url="https://sop.example.org/")
-    return out / "kecamatan-jumapolo"
+from conftest import PASSWORD
+from signing_fixtures import built  # noqa: F401 (a fixture)
 
 
 def _sign(run, pdf, pki, out, p12_key="camat", password=PASSWORD):

@@ -5,6 +5,7 @@ and the site all read this registry; adding a format is one `OutputFormat` here 
     <out>/<office>/<sop>.pdf|.docx|.svg            one SOP's documents
     <out>/<office>/keputusan-<key>.pdf|.docx        a decree with every lampiran
     <out>/<office>/<name>-ttd.pdf                   the copy `sopdoc sign` signed
+    <out>/<office>/<name>-ttd-<YYYYMMDD-HHMMSS>.pdf  an earlier signed copy, kept when a rebuild is signed
     <out>/.sopdoc-build.json, .sopdoc-sources.json  what the last build saw (see state.py)
     <out>/.sopdoc-lock                              one build at a time (see lock.py)
     <out>/situs/, situs-tema/, situs.yml            the site's pages, theme and MkDocs config
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -148,6 +150,14 @@ def decree_path(out: Path, office: Instansi, decree: Keputusan, fmt: str) -> Pat
 def signed_copy_path(pdf: Path) -> Path:
     """Where `sopdoc sign` writes the signed copy of `pdf` by default."""
     return pdf.with_name(f"{pdf.stem}{SIGNED_SUFFIX}.pdf")
+
+
+def earlier_signed_copy_path(signed: Path, signed_at: datetime) -> Path:
+    """Where `sopdoc sign` keeps a signed copy of an older build before it writes the new one:
+    beside it, named by its signing time in UTC, `<stem>-ttd-<YYYYMMDD-HHMMSS>.pdf`."""
+    stem = signed.stem if signed.stem.endswith(SIGNED_SUFFIX) else f"{signed.stem}{SIGNED_SUFFIX}"
+    moment = signed_at.astimezone(timezone.utc) if signed_at.tzinfo else signed_at
+    return signed.with_name(f"{stem}-{moment:%Y%m%d-%H%M%S}.pdf")
 
 
 def public_url(site_url: str | None, office_slug: str, sop_slug: str | None = None) -> str | None:

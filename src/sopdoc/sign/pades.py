@@ -1,8 +1,10 @@
-"""PAdES signatures on sopdoc's PDFs (pyHanko), and their verification.
+"""PAdES signatures on sopdoc's PDFs (pyHanko).
 
 The signature goes where the document itself says: the box recorded at build time from
 WeasyPrint's layout (the "Disahkan oleh" cell of a lampiran, the space above the camat's name
-in a Keputusan), with a QR code of the document's public address. Nothing here prints.
+in a Keputusan), with a QR code of the document's public address (the stamp: stamp.py). A draft
+is never signed. Verification is in verification.py (verify_pdf, re-exported here). Nothing
+here prints.
 """
 
 from __future__ import annotations
@@ -11,47 +13,31 @@ import datetime as _dt
 import io
 from dataclasses import dataclass
 
-from asn1crypto import x509 as asn1_x509
+from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.hazmat.primitives.serialization import pkcs12
-from pyhanko.pdf_utils.font import opentype
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko.stamp import QRStampStyle, TextStampStyle
-from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from sopdoc.errors import SopdocError
 from sopdoc.logs import collected_log
-from sopdoc.render.pdf.writer import PUBLIC_URL_KEY, SIGNATURE_BOX_KEY
-from sopdoc.layout.textmetrics import font_path
+from sopdoc.render.pdf.writer import DRAFT_STATUS, PUBLIC_URL_KEY, SIGNATURE_BOX_KEY, STATUS_KEY
+from sopdoc.sign.stamp import SopdocStampStyle
+from sopdoc.sign.verification import LOGGERS, SignatureReport, verify_pdf
+
+__all__ = ["FIELD_NAME", "Placement", "SignatureReport", "check_signable", "check_signing_certificate",
+           "load_signer", "p12_needs_password", "placement_of", "sign_pdf", "signer_name", "signing_time",
+           "verify_pdf"]
 
 FIELD_NAME = "TandaTanganSopdoc"
-STAMP_TEXT = "Ditandatangani secara elektronik oleh\n%(signer)s\n%(ts)s"
-
-
-@dataclass(frozen=True)
-class _InMemoryFont(opentype.GlyphAccumulatorFactory):
-    """pyHanko's factory opens the font file and never closes it; read it into memory instead."""
-
-    def create_font_engine(self, writer, obj_stream=None) -> opentype.GlyphAccumulator:
-        with open(self.font_file, "rb") as handle:
-            data = io.BytesIO(handle.read())
-        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
-            obj_stream = writer.prepare_object_stream()
-        return opentype.GlyphAccumulator(writer=writer, font_handle=data, font_size=self.font_size,
-                                         ot_script_tag="latn", writing_direction="ltr",
-                                         bcp47_lang_code="id", obj_stream=obj_stream)
+DRAFT_REFUSAL = ("dokumen ini DRAF; hapus 'status: draf' (atau jangan pakai --draf) lalu bangun ulang "
+                 "sebelum menandatangani")
 
 
 @dataclass(frozen=True)
@@ -59,24 +45,43 @@ class Placement:
     page: int
     box: tuple[float, float, float, float]  # PDF points from the bottom-left
     public_url: str | None
+    draft: bool = False
 
 
 def placement_of(data: bytes) -> Placement:
     """Where a sopdoc PDF wants its signature. Any other PDF is refused."""
     try:
         info = PdfReader(io.BytesIO(data)).metadata or {}
-    except (PyPdfError, ValueError, OSError):
+    except (PyPdfError, ValueError, OSError, KeyError, TypeError):
         raise SopdocError("berkas ini bukan PDF yang dapat dibaca") from None
     recorded = info.get("/" + SIGNATURE_BOX_KEY)
     if not recorded:
         raise SopdocError("PDF ini bukan buatan sopdoc (tidak ada tempat tanda tangan yang tercatat); "
                           "tanda tangani lampiran atau keputusan hasil 'sopdoc build'")
+    draft = str(info.get("/" + STATUS_KEY, "")) == DRAFT_STATUS
     try:
         page, *box = str(recorded).split()
         x1, y1, x2, y2 = (float(value) for value in box)
-        return Placement(int(page), (x1, y1, x2, y2), info.get("/" + PUBLIC_URL_KEY))
+        return Placement(int(page), (x1, y1, x2, y2), info.get("/" + PUBLIC_URL_KEY), draft)
     except ValueError:
         raise SopdocError("tempat tanda tangan yang tercatat di PDF ini rusak") from None
+
+
+def check_signable(data: bytes) -> Placement:
+    """The placement of a PDF sopdoc may sign: made by sopdoc, not a draft, not signed yet.
+    Checked before anything asks for a password or a PIN."""
+    with collected_log(*LOGGERS):
+        place = placement_of(data)
+        if place.draft:
+            raise SopdocError(DRAFT_REFUSAL)
+        try:
+            reader = IncrementalPdfFileWriter(io.BytesIO(data)).prev
+            signed = any(name == FIELD_NAME for name, _, _ in fields.enumerate_sig_fields(reader))
+        except (PdfError, ValueError, KeyError, TypeError):
+            raise SopdocError("berkas ini bukan PDF yang dapat dibaca") from None
+    if signed:
+        raise SopdocError("PDF ini sudah ditandatangani")
+    return place
 
 
 def check_signing_certificate(certificate: x509.Certificate, now: _dt.datetime) -> None:
@@ -94,6 +99,32 @@ def check_signing_certificate(certificate: x509.Certificate, now: _dt.datetime) 
         raise SopdocError("sertifikat ini tidak boleh dipakai untuk tanda tangan (key usage)")
 
 
+def p12_needs_password(p12: bytes) -> bool:
+    """Whether a PKCS#12 file opens only with a password; refused when it is no PKCS#12 at all."""
+    try:
+        pkcs12.load_key_and_certificates(p12, None)
+        return False
+    except (ValueError, TypeError):
+        pass
+    try:
+        asn1_pkcs12.Pfx.load(p12).native  # parses the whole structure; raises when it is none
+    except (ValueError, TypeError, KeyError, IndexError):
+        raise SopdocError("berkas .p12 rusak atau bukan PKCS#12 (.p12/.pfx)") from None
+    return True
+
+
+def signing_time(data: bytes) -> _dt.datetime | None:
+    """When sopdoc's signature on a signed PDF was made, as its signature says (None if unreadable)."""
+    with collected_log(*LOGGERS):
+        try:
+            for signature in PdfFileReader(io.BytesIO(data)).embedded_signatures:
+                if signature.field_name == FIELD_NAME:
+                    return signature.self_reported_timestamp
+        except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return None
+    return None
+
+
 def load_signer(p12: bytes, password: bytes | None, now: _dt.datetime) -> signers.SimpleSigner:
     """The signer of a PKCS#12 file, refused when the password is wrong or the certificate cannot
     sign at `now` (see check_signing_certificate)."""
@@ -104,7 +135,7 @@ def load_signer(p12: bytes, password: bytes | None, now: _dt.datetime) -> signer
     if key is None or certificate is None:
         raise SopdocError("berkas .p12 tidak berisi kunci privat dan sertifikat penanda tangan")
     check_signing_certificate(certificate, now)
-    with collected_log("pyhanko", "pyhanko_certvalidator"):
+    with collected_log(*LOGGERS):
         signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
     if signer is None:
         raise SopdocError("berkas .p12 tidak dapat dipakai untuk menandatangani")
@@ -116,31 +147,30 @@ def sign_pdf(data: bytes, signer: signers.Signer, *, tsa_url: str | None = None,
     """The signed PDF's bytes: the original bytes, then one incremental update (PAdES B-B, or
     B-T with a timestamp server). `signer` comes from load_signer (a .p12 file) or from a USB
     token; its certificate is checked again at `now`."""
-    with collected_log("pyhanko", "pyhanko_certvalidator"):
+    with collected_log(*LOGGERS):
         return _sign(data, signer, tsa_url, now or _dt.datetime.now(_dt.timezone.utc))
 
 
+def signer_name(signer: signers.Signer) -> str:
+    """The name the stamp shows: the certificate's common name (else its whole subject)."""
+    subject = signer.signing_cert.subject
+    return subject.native.get("common_name") or subject.human_friendly
+
+
 def _sign(data: bytes, signer: signers.Signer, tsa_url: str | None, now: _dt.datetime) -> bytes:
-    place = placement_of(data)
-    if signer.signing_cert is not None:
-        check_signing_certificate(x509.load_der_x509_certificate(signer.signing_cert.dump()), now)
+    place = check_signable(data)
+    if signer.signing_cert is None:
+        raise SopdocError("penanda tangan tidak punya sertifikat")
+    check_signing_certificate(x509.load_der_x509_certificate(signer.signing_cert.dump()), now)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
     except (PdfError, ValueError):
         raise SopdocError("berkas ini bukan PDF yang dapat dibaca") from None
-    if any(name == FIELD_NAME for name, _, _ in fields.enumerate_sig_fields(writer.prev)):
-        raise SopdocError("PDF ini sudah ditandatangani")
-    text_box = TextBoxStyle(font=_InMemoryFont(str(font_path())), font_size=6)
-    params = {}
-    if place.public_url:
-        style = QRStampStyle(stamp_text=STAMP_TEXT, text_box_style=text_box, border_width=0)
-        params["url"] = place.public_url
-    else:
-        style = TextStampStyle(stamp_text=STAMP_TEXT, text_box_style=text_box, border_width=0)
+    params = {"signer_name": signer_name(signer), "url": place.public_url}
     metadata = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
                                             md_algorithm="sha256", reason="Pengesahan dokumen")
     pdf_signer = signers.PdfSigner(
-        metadata, signer=signer, stamp_style=style,
+        metadata, signer=signer, stamp_style=SopdocStampStyle(),
         timestamper=HTTPTimeStamper(tsa_url) if tsa_url else None,
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=place.page, box=place.box))
     out = io.BytesIO()
@@ -149,64 +179,3 @@ def _sign(data: bytes, signer: signers.Signer, tsa_url: str | None, now: _dt.dat
     except (SigningError, OSError) as exc:
         raise SopdocError(f"penandatanganan gagal: {exc}") from None
     return out.getvalue()
-
-
-@dataclass(frozen=True)
-class SignatureReport:
-    field: str
-    signer: str
-    signed_at: _dt.datetime | None
-    intact: bool  # the signed bytes are unchanged and the signature is cryptographically valid
-    unchanged: bool  # after signing, nothing was added but signatures and timestamps
-    trusted: bool | None  # None when no trust anchor was given
-    revision: int  # the revision of the file this signature covers, 1 = the document as built
-    revisions: int  # how many the file has
-    later_signatures: tuple[str, ...] = ()  # fields signed in later revisions
-
-    @property
-    def ok(self) -> bool:
-        return self.intact and self.unchanged and self.trusted is not False
-
-
-def verify_pdf(data: bytes, trust: list[x509.Certificate] | None = None) -> list[SignatureReport]:
-    """Each signature on its own, oldest first. A later signature (a second official, a paraf)
-    is an allowed change for the earlier ones; any other change after signing is not."""
-    with collected_log("pyhanko", "pyhanko_certvalidator"):
-        try:
-            reader = PdfFileReader(io.BytesIO(data))
-            signatures = reader.embedded_signatures
-            revisions = reader.xrefs.total_revisions
-        except (PdfError, ValueError, KeyError):
-            raise SopdocError("berkas ini bukan PDF yang dapat dibaca") from None
-        if not signatures:
-            raise SopdocError("PDF ini tidak bertanda tangan")
-        roots = [asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)) for cert in trust or []]
-        signature_fields = {signature.field_name for signature in signatures}
-        ordered = sorted(signatures, key=lambda signature: signature.signed_revision)
-        return [_report(signature, ordered, signature_fields, roots, revisions, trust is not None)
-                for signature in ordered]
-
-
-def _report(signature, ordered, signature_fields: set[str], roots, revisions: int, with_trust: bool) -> SignatureReport:
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-    try:
-        status = validate_pdf_signature(signature, context, skip_diff=False)
-    except (SignatureValidationError, PdfError, ValueError) as exc:
-        raise SopdocError(f"tanda tangan {signature.field_name} tidak dapat diperiksa: {exc}") from None
-    level = status.modification_level  # pyHanko's analysis of the revisions after this one
-    changed = getattr(status.diff_result, "changed_form_fields", None)
-    unchanged = level is not None and (
-        level <= ModificationLevel.LTA_UPDATES
-        or (level == ModificationLevel.FORM_FILLING and changed is not None and changed <= signature_fields))
-    return SignatureReport(
-        field=signature.field_name,
-        signer=status.signing_cert.subject.human_friendly,
-        signed_at=status.signer_reported_dt,
-        intact=bool(status.intact and status.valid),
-        unchanged=unchanged,
-        trusted=bool(status.trusted) if with_trust else None,
-        revision=signature.signed_revision + 1,
-        revisions=revisions,
-        later_signatures=tuple(other.field_name for other in ordered
-                               if other.signed_revision > signature.signed_revision),
-    )
