@@ -22,7 +22,7 @@ _CSS = Markup((TEMPLATES / "perubahan.css").read_text(encoding="utf-8"))
 
 
 def render_changes_html(changes: SopChanges) -> str:
-    return _ENV.get_template("perubahan.html").render(
+    return _ENV.get_template("perubahan.html.j2").render(
         changes=changes, css=_CSS, sections=sections(changes, arrow="→"), summary=summary(changes, arrow="→"),
         Kind=Kind, EMPTY=EMPTY, created=changes.date.isoformat())
 
