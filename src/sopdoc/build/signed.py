@@ -16,6 +16,8 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from sopdoc.build.outputs import signed_copy_path
+from sopdoc.errors import SopdocError
+from sopdoc.sources.checked import OFFICE_FILE
 
 
 def signs_exactly(signed: Path, original: bytes) -> bool:
@@ -32,10 +34,31 @@ def _embedded(data: bytes) -> dict[str, bytes]:
         return {}
 
 
+def _what_changed(name: str, before: dict[str, bytes], after: dict[str, bytes]) -> str:
+    """"<name> berubah", with `sopdoc diff`'s one-line summary when both versions of the SOP load."""
+    from sopdoc.revisions.compare import compare
+    from sopdoc.revisions.history import Version, load_version
+    from sopdoc.revisions.report import summary
+
+    if name == OFFICE_FILE or OFFICE_FILE not in before or OFFICE_FILE not in after:
+        return f"{name} berubah"
+    home = Path("instansi") / name
+    versions = [Version(f"{label}:{name}", files[name], f"{label}:{OFFICE_FILE}", files[OFFICE_FILE],
+                        lambda _name: None) for label, files in (("ditandatangani", before), ("baru", after))]
+    try:
+        old, new = (load_version(version, home).sop for version in versions)
+    except (SopdocError, OSError):
+        old = new = None
+    if old is None or new is None:
+        return f"{name} berubah"
+    return f"{name} berubah ({summary(compare(old, new, versions[0].label, versions[1].label))})"
+
+
 def why_changed(signed: bytes, new: bytes) -> str:
     """What makes `new` differ from the document `signed` signed, in a clerk's words."""
     before, after = _embedded(signed), _embedded(new)
-    reasons = [f"{name} berubah" for name in sorted(before.keys() & after.keys()) if before[name] != after[name]]
+    reasons = [_what_changed(name, before, after) for name in sorted(before.keys() & after.keys())
+               if before[name] != after[name]]
     reasons += [f"{name} ditambahkan" for name in sorted(after.keys() - before.keys())]
     reasons += [f"{name} dihapus" for name in sorted(before.keys() - after.keys())]
     return "; ".join(reasons) or "sumbernya sama, tetapi sopdoc kini menata dokumennya berbeda"
