@@ -120,17 +120,16 @@ def test_the_stamp_reads_as_whole_words_inside_its_box(signed, kind):
     assert "Ditandatangani secara elektronik oleh" in text and "D i t a n" not in text
 
 
-def test_the_stamp_has_the_qr_code_and_embedded_fonts_and_the_file_still_verifies(signed, pki):
+def test_the_stamp_has_its_fonts_embedded_and_the_file_still_verifies(signed, pki):
     from cryptography import x509
 
     _, target, page, _ = signed["keputusan"]
     widget = next(a.get_object() for a in PdfReader(target).pages[page]["/Annots"]
                   if a.get_object().get("/FT") == "/Sig")
     appearance = widget["/AP"]["/N"].get_object()
-    fonts, images = [], 0
+    fonts = []
 
     def walk(xobject):
-        nonlocal images
         resources = xobject.get("/Resources", {})
         for font in resources.get("/Font", {}).values():
             fonts.append(font.get_object())
@@ -142,8 +141,9 @@ def test_the_stamp_has_the_qr_code_and_embedded_fonts_and_the_file_still_verifie
         descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
         descriptor = descendant["/FontDescriptor"].get_object()
         assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font
-    pdftext = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True, check=True).stdout
-    assert all(line.split()[-5] == "yes" for line in pdftext.splitlines()[2:]), pdftext  # emb column
+    listing = subprocess.run(["pdffonts", "-f", str(page + 1), "-l", str(page + 1), str(target)],
+                             capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[-5] == "yes" for line in listing.splitlines()[2:]), listing  # the emb column
     [report] = verify_pdf(target.read_bytes(), [x509.load_pem_x509_certificate(pki["ca"].read_bytes())])
     assert report.ok and report.intact and report.unchanged and report.trusted
 
@@ -190,3 +190,54 @@ def test_the_time_says_its_zone_in_indonesian():
     assert when_text(moment) == "1 Desember 2026 pukul 08.30.05 WITA"
     assert when_text(moment.astimezone(dt.timezone.utc)) == "1 Desember 2026 pukul 00.30.05 UTC"
     assert when_text(moment.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))).endswith("UTC+05.30")
+
+
+def _rendered_qr(target, page: int, box, page_height: float, url: str) -> tuple[list[list[bool]], list[list[bool]]]:
+    """(the QR modules read back from the rendered page, the modules of `url`'s QR code)."""
+    import qrcode
+    from PIL import Image
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(url)
+    code.make(fit=True)
+    expected = code.get_matrix()
+    x1, y1, x2, y2 = box
+    plan = plan_stamp(x2 - x1, y2 - y1, "HARYANTO", dt.datetime.now(dt.timezone.utc), True)
+    dpi = 600
+    scale = dpi / 72
+    left, top = x1 + plan.qr_left, page_height - y2 + plan.qr_top
+    picture = target.with_name(f"{target.stem}-qr")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page + 1), "-l", str(page + 1), "-gray", "-png",
+                    "-singlefile", "-x", str(int(left * scale)), "-y", str(int(top * scale)),
+                    "-W", str(int(plan.qr_size * scale) + 2), "-H", str(int(plan.qr_size * scale) + 2),
+                    str(target), str(picture)], capture_output=True, check=True)
+    image = Image.open(picture.with_suffix(".png")).convert("L")
+    module = plan.qr_size / len(expected) * scale
+    origin_x, origin_y = left * scale - int(left * scale), top * scale - int(top * scale)
+    read = [[image.getpixel((int(origin_x + (column + 0.5) * module), int(origin_y + (row + 0.5) * module))) < 128
+             for column in range(len(expected))] for row in range(len(expected))]
+    return read, expected
+
+
+@pytest.mark.parametrize("kind", ["lampiran", "keputusan"])
+def test_the_qr_code_holds_the_public_address(signed, kind):
+    source, target, page, box = signed[kind]
+    url = str(PdfReader(source).metadata["/SopdocPublicUrl"])
+    assert url.startswith("https://sop.example.org/kecamatan-jumapolo/")
+    read, expected = _rendered_qr(target, page, box, float(PdfReader(target).pages[page].mediabox.height), url)
+    assert read == expected
+
+
+def test_without_a_public_address_there_is_no_qr_code_and_the_text_starts_at_the_left(pki, tmp_path):
+    from sopdoc.render.pdf.writer import PdfOptions, write_pdf
+
+    html = '<html><body><p>Dokumen</p><div id="ruang-ttd" style="height: 2.5cm; width: 8cm"></div></body></html>'
+    source = tmp_path / "tanpa-alamat.pdf"
+    source.write_bytes(write_pdf(html, PdfOptions((), 1700000000, signature_element="ruang-ttd")))
+    target = tmp_path / "tanpa-alamat-ttd.pdf"
+    target.write_bytes(sign_pdf(source.read_bytes(), p12_signer(pki["camat"])))
+    page, *box = PdfReader(source).metadata["/SopdocSignatureBox"].split()
+    x1 = float(box[0])
+    words = _added(_poppler_words(source, 0), _poppler_words(target, 0))
+    assert [w[0] for w in words][:4] == ["Ditandatangani", "secara", "elektronik", "oleh"]
+    assert min(w[1] for w in words) < x1 + 5  # no QR square before the text
