@@ -19,8 +19,11 @@ from sopdoc.sources.loader import load_project
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
-CORPUS = ROOT / "sop_sources"
 TEST_ROOTS = TESTS / "roots"
+# The tests' own copy of the real SOPs: what a clerk adds to or edits in sop_sources/ cannot break
+# them (tests/sources/test_corpus.py checks that sop_sources/ itself stays valid).
+CORPUS = TEST_ROOTS / "corpus"
+SOURCES = ROOT / "sop_sources"
 GOLDEN = TESTS / "golden"
 AXE = TESTS / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
