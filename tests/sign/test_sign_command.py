@@ -19,6 +19,8 @@ from sopdoc.sign.pades import DRAFT_REFUSAL, signing_time
 
 ENV = {"SOPDOC_P12_PASSWORD": PASSWORD}
 
+SITE_NOTE = "situs menawarkan salinan ini sesudah 'sopdoc build' berikutnya"
+
 
 def _sign(run, pdf, p12, *extra, env=ENV):
     result = run("sign", str(pdf), "--p12", str(p12), *extra, env=env)
@@ -41,7 +43,7 @@ def test_the_password_from_the_named_variable_signs_and_stderr_stays_empty(run, 
     result = _sign(run, document, pki["camat"], "--password-env", "SOPDOC_P12_PASSWORD")
     assert result.exit_code == 0, result.output
     target = document.with_name("layanan-e-ktp-ttd.pdf")
-    assert result.stdout == f"ditandatangani: {target}\n"
+    assert result.stdout == f"ditandatangani: {target}\n{SITE_NOTE}\n"
     assert result.stderr == ""  # no "FFTM NOT subset", no "invalid pdf header"
     assert target.read_bytes().startswith(document.read_bytes())
     assert PASSWORD not in result.output
@@ -128,7 +130,7 @@ def test_a_rebuilt_pdf_keeps_the_earlier_signed_copy_under_its_signing_time(run,
     result = _sign(run, document, pki["camat"], "--password-env", "SOPDOC_P12_PASSWORD")
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"tanda tangan lama (versi sebelum dibangun ulang) disimpan: {kept}\n"
-                             f"ditandatangani: {target}\n")
+                             f"ditandatangani: {target}\n{SITE_NOTE}\n")
     assert kept.read_bytes() == first
     assert target.read_bytes().startswith(document.read_bytes())
     assert result.stderr == ""

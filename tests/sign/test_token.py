@@ -255,3 +255,23 @@ def test_the_certificate_must_be_valid_at_the_signing_time(kantor):
     assert _refusal(kantor, now=later).startswith("sertifikat sudah kedaluwarsa sejak ")
     earlier = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)
     assert _refusal(kantor, now=earlier).startswith("sertifikat baru berlaku mulai ")
+
+
+def test_sopdoc_sign_with_a_token_from_the_command_line(kantor, lampiran, pki, run, tmp_path):
+    document = tmp_path / "layanan-e-ktp.pdf"
+    document.write_bytes(lampiran)
+    listed = run("token", "--pkcs11-lib", str(kantor.library))
+    assert listed.exit_code == 0 and listed.stdout.startswith("'kantor' (slot "), listed.output
+    signed = run("sign", str(document), "--pkcs11-lib", str(kantor.library), "--token", "kantor",
+                 "--pin-env", "TOKEN_PIN", env={"TOKEN_PIN": PIN})
+    assert signed.exit_code == 0, signed.output
+    assert PIN not in signed.output and signed.stderr == ""
+    checked = run("verify", str(tmp_path / "layanan-e-ktp-ttd.pdf"), "--trust", str(pki["ca"]))
+    assert checked.exit_code == 0, checked.output
+    assert "HARYANTO" in checked.stdout
+    wrong = run("sign", str(document), "--pkcs11-lib", str(kantor.library), "--pin-env", "TOKEN_PIN",
+                "--out", str(tmp_path / "salah.pdf"), env={"TOKEN_PIN": "000000"})
+    assert wrong.exit_code == 1 and "PIN salah" in wrong.stderr and "000000" not in wrong.output
+    assert not (tmp_path / "salah.pdf").exists()
+    both = run("sign", str(document), "--pkcs11-lib", str(kantor.library), "--p12", str(pki["camat"]))
+    assert both.exit_code == 2 and "beri salah satu" in both.stderr
