@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 
 from sopdoc.indonesian import NipError, format_date, from_roman, group_nip, parse_nip, to_roman
-from sopdoc.waktu import Duration, WaktuError
+from sopdoc.waktu import SCHEMA_PATTERN, UNITS, Duration, WaktuError, WaktuTooLarge, suggest_unit
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -29,8 +30,9 @@ def test_parse_and_format(text, expected):
     assert Duration.parse(text).format() == expected
 
 
-@pytest.mark.parametrize("text", ["", "menit", "15", "lima menit", "15 menitan", "1-2 hari", "15 menit 3 jam",
-                                  "-1 jam", "1,5,5 jam"])
+@pytest.mark.parametrize("text", ["", "menit", "15", "lima menit", "15 menitan", "1--2 hari", "15 menit 3 jam",
+                                  "-1 jam", "1,5,5 jam", "1 jam 30 menit - 2 jam", "1-2 x 24 jam", "15 x menit",
+                                  "2 x 24 x 1 jam", "1 s.d. hari"])
 def test_unparseable(text):
     with pytest.raises(WaktuError):
         Duration.parse(text)
@@ -92,3 +94,136 @@ def test_roman_round_trip():
     for bad in ["", "IIII", "VX", "ABC", "IIX"]:
         with pytest.raises(ValueError):
             from_roman(bad)
+
+
+# ---------------------------------------------------------------- compound values, products and ranges
+# (their diagnostics in a build: tests/sources/test_durations.py)
+
+@pytest.mark.parametrize("text, seconds, printed", [
+    ("1 jam 30 menit", 5400, "1 jam 30 menit"),
+    ("1 Jam 30 Menit", 5400, "1 jam 30 menit"),
+    ("1jam 30menit", 5400, "1 jam 30 menit"),
+    ("2 jam 15 detik", 7215, "2 jam 15 detik"),
+    ("1 hari kerja 2 jam", 10 * 3600, "1 hari kerja 2 jam"),
+    ("2 hari 4 jam", 20 * 3600, "2 hari 4 jam"),
+    ("1 tahun 2 bulan 1 minggu 3 hari kerja 1 jam 1 menit 1 detik",
+     (12 * 22 + 2 * 22 + 5 + 3) * 8 * 3600 + 3661, "1 tahun 2 bulan 1 minggu 3 hari kerja 1 jam 1 menit 1 detik"),
+    ("1,5 jam 10 menit", 6000, "1 jam 40 menit"),
+    ("2 x 24 jam", 48 * 3600, "48 jam"),
+    ("2x24 jam", 48 * 3600, "48 jam"),
+    ("2 × 24 jam", 48 * 3600, "48 jam"),
+    ("3 X 24 Jam", 72 * 3600, "72 jam"),
+    ("3 x 1,5 jam", 4 * 3600 + 1800, "4 jam 30 menit"),
+])
+def test_compound_values_and_products(text, seconds, printed):
+    duration = Duration.parse(text)
+    assert duration.comparable() == seconds
+    assert duration.format() == printed and not duration.at_most
+    assert duration.as_written() == " ".join(text.split())
+
+
+@pytest.mark.parametrize("text, upper", [
+    ("15-30 menit", "30 menit"),
+    ("15 - 30 menit", "30 menit"),
+    ("15–30 menit", "30 menit"),
+    ("15 — 30 menit", "30 menit"),
+    ("1 s.d. 3 hari", "3 hari"),
+    ("1 s.d 3 hari", "3 hari"),
+    ("1 S.D. 3 Hari", "3 hari"),
+    ("1 s/d 3 hari", "3 hari"),
+    ("1 sd 3 hari kerja", "3 hari kerja"),
+    ("1 sampai 3 hari", "3 hari"),
+    ("1 sampai dengan 3 hari", "3 hari"),
+    ("1 hingga 3 hari", "3 hari"),
+    ("30 menit - 1 jam", "1 jam"),
+    ("0,5-1,5 jam", "1 jam 30 menit"),
+])
+def test_a_range_counts_its_upper_bound_and_reads_as_written(text, upper):
+    duration = Duration.parse(text)
+    assert duration == Duration.parse(upper) + Duration(at_most=True)  # the amount is the upper bound's
+    assert duration.at_most
+    assert duration.format() == str(duration) == duration.as_written() == text
+
+
+def test_a_range_is_written_with_its_spacing_normalised():
+    assert Duration.parse("  15  -   30 menit ").as_written() == "15 - 30 menit"
+
+
+def test_a_total_that_counts_a_range_says_paling_lama():
+    total = Duration.parse("15-30 menit") + Duration.parse("1 jam 30 menit") + Duration.parse("1 s.d. 2 hari")
+    assert total.at_most
+    assert total.format() == "paling lama 2 hari 2 jam"
+    assert str(Duration.parse("2 hari 3 jam") + Duration.parse("10 menit")) == "2 hari 3 jam 10 menit"
+    assert (Duration(at_most=True)).format() == "paling lama 0 menit"
+
+
+def test_a_total_of_compound_values_is_their_sum():
+    total = Duration.parse("1 hari kerja 2 jam") + Duration.parse("1 jam 30 menit") + Duration.parse("2 x 24 jam")
+    assert total.format() == "1 hari kerja 51 jam 30 menit"
+    # what sopdoc prints as a total reads back as the same duration
+    assert Duration.parse(total.format()) == total
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    ("30-15 menit", "waktu '30-15 menit': batas bawah (30 menit) harus lebih kecil dari batas atas (15 menit)",
+     "tulis batas yang lebih kecil lebih dahulu, mis. '15-30 menit'"),
+    ("1 jam - 30 menit", "waktu '1 jam - 30 menit': batas bawah (1 jam) harus lebih kecil dari batas atas "
+     "(30 menit)", "tulis batas yang lebih kecil lebih dahulu, mis. '15-30 menit'"),
+    ("15 s.d. 15 menit", "waktu '15 s.d. 15 menit': batas bawah dan batas atas sama (15 menit)",
+     "untuk waktu yang pasti tulis satu jumlah, mis. '15 menit'"),
+    ("1 hari 2 hari kerja", "waktu '1 hari 2 hari kerja' mencampur 'hari' dan 'hari kerja'",
+     "hari kalender dan hari kerja tidak dapat dijumlahkan: tulis salah satunya, mis. '3 hari kerja'"),
+    ("1 hari - 2 hari kerja", "waktu '1 hari - 2 hari kerja' mencampur 'hari' dan 'hari kerja'",
+     "hari kalender dan hari kerja tidak dapat dijumlahkan: tulis salah satunya, mis. '3 hari kerja'"),
+    ("1 jam 2 jam", "waktu '1 jam 2 jam': satuan 'jam' ditulis dua kali",
+     "tulis setiap satuan sekali saja, mis. '1 jam 30 menit'"),
+    ("30 menit 1 jam", "waktu '30 menit 1 jam': satuan harus urut dari yang terbesar", "tulis '1 jam 30 menit'"),
+    ("1,5 x 24 jam", "waktu '1,5 x 24 jam': pengali '1,5' harus bilangan bulat 1 atau lebih", "mis. '2 x 24 jam'"),
+    ("0 x 24 jam", "waktu '0 x 24 jam': pengali '0' harus bilangan bulat 1 atau lebih", "mis. '2 x 24 jam'"),
+    ("1 jam 10 mnt", "waktu '1 jam 10 mnt': satuan 'mnt' tidak dikenal", "maksud Anda 'menit'?"),
+    ("15 foo", "waktu '15 foo': satuan 'foo' tidak dikenal",
+     "satuan: detik, menit, jam, hari, hari kerja, minggu, bulan, tahun"),
+    ("lima menit", "waktu 'lima menit' tidak dapat dibaca",
+     "tulis <jumlah> <satuan>, mis. '15 menit', '1 jam 30 menit', '15-30 menit' atau '2 x 24 jam'; "
+     "satuan: detik, menit, jam, hari, hari kerja, minggu, bulan, tahun"),
+])
+def test_refusals_say_what_is_wrong(text, message, hint):
+    with pytest.raises(WaktuError) as refused:
+        Duration.parse(text)
+    assert (refused.value.message, refused.value.hint) == (message, hint)
+
+
+@pytest.mark.parametrize("text", ["9999 x 24 jam", "10000 menit - 2 jam", "1 jam 10000 menit", "1,0001 jam"])
+def test_amounts_beyond_the_limit_are_too_large(text):
+    with pytest.raises(WaktuTooLarge):
+        Duration.parse(text)
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("15 mnt", "menit"), ("2 jm", "jam"), ("1 hr", "hari"), ("3 hari kerj", "hari kerja"), ("5 mnit", "menit"),
+    ("2 bln", "bulan"), ("5 detk", "detik"), ("3 dtk", "detik"), ("1 thn", "tahun"), ("2 mgg", "minggu"),
+    ("1 hr kerja", "hari kerja"), ("1 hr. kerja", "hari kerja"), ("15 mnt.", "menit"), ("15 menit.", "menit"),
+    ("15 menitan", "menit"), ("8 jam kerja", "jam"), ("2 mingu", "minggu"), ("15-30 mnt", "menit"),
+])
+def test_a_misspelt_unit_gets_maksud_anda(text, unit):
+    with pytest.raises(WaktuError) as refused:
+        Duration.parse(text)
+    assert refused.value.hint == f"maksud Anda '{unit}'?"
+
+
+def test_valid_units_are_not_misspellings():
+    for unit in UNITS:
+        assert suggest_unit(unit) == unit
+        assert Duration.parse(f"1 {unit}").parts()
+    assert Duration.parse("1 minggu").format() == "1 minggu"
+
+
+def test_the_json_schema_pattern_takes_every_form_and_no_bare_number():
+    accepted = ["15 menit", "15 Menit", "3 HARI  KERJA", "1 jam 30 menit", "1 hari kerja 2 jam", "2x24 jam",
+                "3 X 24 Jam", "2 × 24 jam", "15–30 menit", "1 s.d. 3 hari", "1 S/D 3 hari", "1 sampai dengan 3 hari",
+                "30 menit - 1 jam", "1 hingga 3 hari", " 1,5 jam "]
+    for text in accepted:
+        Duration.parse(text)
+        assert re.fullmatch(SCHEMA_PATTERN, text), text
+    for text in ["15 mnt", "lima menit", "2", "-1 jam", "15 menitan"]:
+        assert not re.fullmatch(SCHEMA_PATTERN, text), text

@@ -13,7 +13,7 @@ import math
 from sopdoc.layout.geometry import Column
 from sopdoc.layout.textmetrics import TextStyle, mm
 from sopdoc.model import Sop
-from sopdoc.waktu import format_amount
+from sopdoc.waktu import AT_MOST, TIMES_SIGNS, format_amount
 
 NO_WIDTH = mm(9)
 ACTOR_MIN, ACTOR_PREFERRED, ACTOR_MAX = mm(21), mm(30), mm(42)
@@ -122,6 +122,8 @@ def _share(room: int, demand: dict[str, float], minimum: dict[str, int], maximum
 def _longest_waktu_part(sop: Sop, style: TextStyle) -> int:
     """The widest "<amount> <unit>" of the total and of any step: the Waktu column never breaks one."""
     parts = [f"{format_amount(amount)} {unit}" for amount, unit in sop.total_waktu.parts()]
+    if sop.total_waktu.at_most:
+        parts.append(AT_MOST)  # 'paling lama' stays on one line
     for step in sop.langkah:
         if step.waktu:
             parts += waktu_parts(step.waktu.as_written())
@@ -129,10 +131,12 @@ def _longest_waktu_part(sop: Sop, style: TextStyle) -> int:
 
 
 def waktu_parts(text: str) -> list[str]:
-    """'1 hari kerja 2 jam' -> ['1 hari kerja', '2 jam']: a number stays with its unit."""
+    """'1 hari kerja 2 jam' -> ['1 hari kerja', '2 jam']: a number stays with its unit, and a
+    product with its count ('2 x 24 jam'); a range may break after its separator ('1 s.d.', '3 hari')."""
     parts: list[str] = []
     for word in text.split():
-        if word[:1].isdigit() or not parts:
+        after_times = bool(parts) and parts[-1].rsplit(" ", 1)[-1] in TIMES_SIGNS
+        if (word[:1].isdigit() and not after_times) or not parts:
             parts.append(word)
         else:
             parts[-1] += " " + word

@@ -30,7 +30,7 @@ def _encode(value: Any) -> Any:
     if isinstance(value, tuple):
         return ["t", [_encode(item) for item in value]]
     if isinstance(value, Duration):
-        return ["w", [str(getattr(value, name)) for name in _DURATION_FIELDS], value.written]
+        return ["w", [str(getattr(value, name)) for name in _DURATION_FIELDS], value.written, value.at_most]
     if isinstance(value, _dt.date):
         return ["d", value.isoformat()]
     if value is None or isinstance(value, (str, int, bool)):
@@ -47,7 +47,7 @@ def _decode(value: Any) -> Any:
     if tag == "t":
         return tuple(_decode(item) for item in value[1])
     if tag == "w":
-        return Duration(*(Decimal(amount) for amount in value[1]), written=value[2])
+        return Duration(*(Decimal(amount) for amount in value[1]), at_most=value[3], written=value[2])
     if tag == "d":
         return _dt.date.fromisoformat(value[1])
     raise ValueError(tag)
