@@ -36,11 +36,13 @@ from typing import ClassVar
 
 from sopdoc.diagnostics import Location
 from sopdoc.indonesian import from_roman, group_nip
-from sopdoc.sources.kinds import Choice, Date, Flag, Key, Nip, Roman, StepId, Target, Text, TextOrList, Waktu
+from sopdoc.sources.kinds import (CaseFolded, Choice, Date, Flag, Key, Nip, Roman, StepId, Target, Text, TextOrList,
+                                  Waktu)
 from sopdoc.sources.records import Field, ListOf, Record, RecordOf, Table, source_key
 from sopdoc.waktu import Duration
 
 PAPER_SIZES = ("F4", "A4", "Letter", "Legal")
+PAPER_ALIASES = {"Folio": "F4"}  # Indonesian offices call F4 (215 × 330 mm) Folio
 DRAFT = "draf"  # sop.status of a revision not yet in force
 SOP_STATUSES = (DRAFT, "berlaku")
 MAX_ACTOR_TITLE = 150  # characters: the flowchart's header holds no more in a narrow column  # tata_letak.kertas; their sizes are the layout's
@@ -90,7 +92,8 @@ class Keputusan:
 class TataLetak:
     SOURCE_DESCRIPTION: ClassVar[str] = "Pengaturan halaman"
 
-    kertas: str = source_key(Choice("Ukuran kertas lampiran (selalu melintang)", PAPER_SIZES), default="F4")
+    kertas: str = source_key(Choice("Ukuran kertas lampiran (selalu melintang); Folio sama dengan F4", PAPER_SIZES,
+                                    PAPER_ALIASES), default="F4")
     ulang_judul_tabel: bool = source_key(Flag("Ulangi judul tabel diagram alir di setiap halaman"), default=True)
 
 
@@ -143,10 +146,10 @@ class Langkah:
     SOURCE_DESCRIPTION: ClassVar[str] = "Satu langkah (baris) diagram alir"
     # Read from the source to build `edges`, not kept as they were written.
     SOURCE_ONLY_KEYS: ClassVar[tuple[Field, ...]] = (
-        Field("keputusan", Record([
+        Field("keputusan", CaseFolded(Record([  # Ya:, TIDAK: are read as ya:, tidak:
             Field("ya", Target(f"Tujuan cabang Ya: {_TARGET_HINT}")),
             Field("tidak", Target(f"Tujuan cabang Tidak: {_TARGET_HINT}")),
-        ], "Menjadikan langkah ini keputusan (belah ketupat) dengan cabang Ya dan Tidak")),
+        ], "Menjadikan langkah ini keputusan (belah ketupat) dengan cabang Ya dan Tidak"))),
         Field("lanjut", Target("Langkah berikutnya bila bukan langkah di bawahnya")),
         Field("selesai", Flag("Proses berakhir pada langkah ini")),
     )

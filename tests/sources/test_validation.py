@@ -69,7 +69,8 @@ SOP_CASES = [
     ("bad-waktu", sop_with(14, "    waktu: lima menit"), BASE_INSTANSI,
      (SOP_FILE, 14, 12, "error", "SOP111", "langkah 1: waktu 'lima menit' tidak dapat dibaca", None)),
     ("bad-date", sop_with(6, "tanggal_efektif: 2024-02-30"), BASE_INSTANSI,
-     (SOP_FILE, 6, 18, "error", "SOP112", "tanggal '2024-02-30' tidak valid", None)),
+     (SOP_FILE, 6, 18, "error", "SOP112", "tanggal '2024-02-30' tidak valid: Februari 2024 hanya 29 hari",
+      "hari terakhir Februari 2024 adalah 2024-02-29")),
     ("bad-date-format", sop_with(6, "tanggal_efektif: 2 Januari 2024"), BASE_INSTANSI,
      (SOP_FILE, 6, 18, "error", "SOP112", "tanggal '2 Januari 2024' tidak valid", None)),
     ("revision-before-creation", sop_with(5, "tanggal_pembuatan: 2024-01-02", "tanggal_revisi: 2023-12-31"),
@@ -98,7 +99,7 @@ SOP_CASES = [
      (OFFICE_FILE, 13, 22, "error", "SOP202", "keputusan 'sop-2024': pejabat 'lurah' tidak dikenal", None)),
     ("bad-paper", BASE_SOP, office_with(2, "nama: Kecamatan Uji", "tata_letak: {kertas: A5}"),
      (OFFICE_FILE, 3, 22, "error", "SOP115", "tata_letak: 'A5' bukan pilihan yang valid untuk 'kertas'",
-      "pilihan: F4, A4, Letter, Legal")),
+      "pilihan: F4 (Folio), A4, Letter, Legal")),
     ("official-without-name", BASE_SOP, office_with(6),
      (OFFICE_FILE, 4, 3, "warning", "SOP263", "pejabat 'camat' tidak punya 'nama'", None)),
     # warnings
@@ -142,8 +143,8 @@ def test_base_sources_are_clean(tmp_path):
 def test_duplicate_sop_number_across_files(tmp_path):
     sources = office_tree(tmp_path, layanan_vu=BASE_SOP.replace("nama: Layanan Uji", "nama: Layanan Lain"))
     _assert_reported(diagnostics_of(sources), (
-        "layanan-vu.yml", 1, 8, "error", "SOP209", "nomor SOP 'KEC/UJI/1/2024' sudah dipakai oleh layanan-uji.yml",
-        None))
+        "layanan-vu.yml", 1, 8, "error", "SOP209",
+        "nomor SOP 'KEC/UJI/1/2024' juga dipakai oleh layanan-uji.yml (baris 1)", None))
 
 
 def test_duplicate_lampiran_number_in_one_decree(tmp_path):
@@ -152,7 +153,7 @@ def test_duplicate_lampiran_number_in_one_decree(tmp_path):
     sources = office_tree(tmp_path, sop=numbered, layanan_vu=other)
     _assert_reported(diagnostics_of(sources), (
         "layanan-vu.yml", 5, 10, "error", "SOP210",
-        "lampiran II sudah dipakai oleh layanan-uji.yml dalam keputusan yang sama", None))
+        "lampiran II juga dipakai oleh layanan-uji.yml (baris 5) dalam keputusan yang sama", None))
 
 
 def test_file_name_must_be_a_slug(tmp_path):

@@ -3,12 +3,12 @@ place a value stood (cross-key checks: references, flow, duplicates across files
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from sopdoc.diagnostics import Diagnostics, Location
+from sopdoc.sources import suggest
 from sopdoc.sources.cache import CheckCache
 from sopdoc.sources.kinds import CheckContext
 from sopdoc.sources.records import Record, check
@@ -19,7 +19,9 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def is_source_file(path: Path) -> bool:
-    return path.suffix in (".yml", ".yaml") and not path.name.startswith(".")
+    """A name sopdoc reads as a source: `.yml` or `.yaml`, in lowercase, not hidden. `instansi.yaml`
+    is not one: it would be read as an SOP; the loader says to rename it instead."""
+    return path.suffix in (".yml", ".yaml") and not path.name.startswith(".") and path.name != "instansi.yaml"
 
 
 @dataclass
@@ -51,10 +53,9 @@ class Located:
 
 
 def did_you_mean(name: str, options) -> str | None:
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    if close:
-        return f"maksud Anda '{close[0]}'?"
-    return ("pilihan: " + ", ".join(options)) if options else None
+    """The hint for a name that is not among `options`: the one or few it most likely means
+    (a start or a whole word of an option before likeness of letters), else all of them."""
+    return suggest.did_you_mean(name, options)
 
 
 def check_file(path: Path, spec: Record, diagnostics: Diagnostics,

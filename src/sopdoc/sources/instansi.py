@@ -26,6 +26,9 @@ class OfficeFile:
     office: Instansi | None  # None when instansi.yml has errors
     officials: dict[str, Pejabat | None]
     decrees: dict[str, Keputusan | None]
+    # 'keputusan' written but holding no decree (empty, or not a table): reported there, once,
+    # so an SOP's lampiran.keputusan is not blamed for it too
+    decrees_broken: bool = False
 
 
 def load_office(folder: Path, diagnostics: Diagnostics, cache: CheckCache | None) -> OfficeFile | None:
@@ -46,11 +49,28 @@ def load_office(folder: Path, diagnostics: Diagnostics, cache: CheckCache | None
     declared_officials = {key: officials.get(key) for key in at.declared("pejabat")}
     declared_decrees = {key: None for key in at.declared("keputusan")}
     declared_decrees.update({decree.key: decree for decree in decrees})
+    decrees_broken = _check_decrees_written(values, at, diagnostics)
     if diagnostics.has_errors_in(source):
-        return OfficeFile(None, declared_officials, declared_decrees)
+        return OfficeFile(None, declared_officials, declared_decrees, decrees_broken)
     office = from_values(Instansi, values, slug=folder.name, folder=folder, source=source, logo=logo,
                          pejabat=tuple(officials.values()), keputusan=tuple(decrees))
     return OfficeFile(office, declared_officials, declared_decrees)
+
+
+def _check_decrees_written(values: dict, at: Located, diagnostics: Diagnostics) -> bool:
+    """True when 'keputusan' is written but declares no decree. Left empty (`keputusan:`, often
+    the decrees below it lost their indentation) it is reported on its own line: an empty
+    optional key elsewhere means the key is absent, but every SOP attached to a decree of this
+    office would then be told its decree is unknown, far from the mistake."""
+    if ("keputusan", "@key") not in at.ctx.locations or at.declared("keputusan"):
+        return False
+    value = at.location(("keputusan",))
+    if not any(d.code == "SOP108" and d.location == value for d in diagnostics):  # a list, a text: said
+        at.report("SOP109", ("keputusan", "@key"),
+                  "'keputusan' kosong: tulis setidaknya satu keputusan, atau hapus kunci ini",
+                  "tulis setiap keputusan di bawahnya, menjorok dua spasi ('  sop-2024:'), dengan nomor, "
+                  "tanggal, tentang dan ditetapkan_oleh menjorok empat spasi")
+    return True
 
 
 def _officials(values: dict, at: Located) -> dict[str, Pejabat]:

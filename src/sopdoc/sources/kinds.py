@@ -7,6 +7,7 @@ completion. Containers and records are in `records.py`. The format is documented
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 import unicodedata
@@ -17,7 +18,7 @@ from typing import Any
 from sopdoc.diagnostics import Diagnostics, Location
 from sopdoc.indonesian import NipError, from_roman, parse_nip
 from sopdoc.waktu import SCHEMA_PATTERN, Duration, WaktuError
-from sopdoc.sources.located_yaml import Node, Scalar, Sequence, kind_name
+from sopdoc.sources.located_yaml import Mapping, Node, Scalar, Sequence, kind_name
 
 INVALID = object()  # a value that was reported and must not be used
 
@@ -211,20 +212,85 @@ class Roman(Text):
 
 @dataclass
 class Choice(Text):
+    """One of `options`, in any case; an alias (another name of an option, e.g. Folio for F4)
+    stands for its option."""
+
     options: tuple[str, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> option
 
     def convert(self, text, node, at, ctx):
-        for option in self.options:
-            if option.lower() == text.lower():
+        for name, option in [(option, option) for option in self.options] + list(self.aliases.items()):
+            if name.lower() == text.lower():
                 return option
+        listed = [f"{option} ({', '.join(alias for alias, to in self.aliases.items() if to == option)})"
+                  if option in self.aliases.values() else option for option in self.options]
         ctx.error(
             "SOP115", node, at, f"'{text}' bukan pilihan yang valid untuk '{field_name(at)}'",
-            "pilihan: " + ", ".join(self.options),
+            "pilihan: " + ", ".join(listed),
         )
         return INVALID
 
     def json_schema(self):
-        return {"enum": list(self.options), "description": self.description}
+        return {"enum": list(self.options) + list(self.aliases), "description": self.description}
+
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
+_MONTH_ABBREVIATIONS = {"peb": 2, "agt": 8, "nop": 11, "nov": 11}  # beside the first three letters of each
+_DATE_HINT = "tulis tanggal sebagai TTTT-BB-HH, mis. 2024-01-02 untuk 2 Januari 2024"
+_WRITTEN_DATE_RE = re.compile(r"^(\d{1,2})[\s.-]*([A-Za-z]+)\.?[\s.-]*(\d{4})$")  # 1 Maret 2024, 1-Mar-2024
+_DAY_FIRST_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")  # 01-03-2024, 1/3/2024
+_YEAR_FIRST_RE = re.compile(r"^(\d{4})[./-](\d{1,2})[./-](\d{1,2})$")  # 2024/03/01, "2024-3-1" quoted
+
+
+def _month_number(word: str) -> int | None:
+    word = word.lower()
+    for number, name in enumerate(MONTHS, start=1):
+        if name.lower() == word or (len(word) == 3 and name.lower().startswith(word)):
+            return number
+    return _MONTH_ABBREVIATIONS.get(word)
+
+
+def _iso_date_problem(year: int, month: int, day: int) -> tuple[str, str] | None:
+    """Why TTTT-BB-HH is no date ('Februari 2023 hanya 28 hari'), with a hint; None if it is one."""
+    if year < 1:
+        return "tahun 0000 tidak ada", _DATE_HINT
+    if not 1 <= month <= 12:
+        swapped = _real_date(year, day, month)
+        hint = (f"bila maksudnya {swapped.day} {MONTHS[swapped.month - 1]} {year}, tulis {swapped.isoformat()} "
+                "(urutannya TTTT-BB-HH: tahun, bulan, hari)") if swapped and month > 12 else _DATE_HINT
+        return f"bulan {month:02d} tidak ada (bulan 01–12)", hint
+    name = MONTHS[month - 1]
+    days = calendar.monthrange(year, month)[1]
+    if day == 0:
+        return "hari 00 tidak ada (hari pertama adalah 01)", f"mis. {year:04d}-{month:02d}-01 untuk 1 {name} {year}"
+    if day > days:
+        where = f"{name} {year}" if month == 2 else name
+        return (f"{where} hanya {days} hari",
+                f"hari terakhir {name} {year} adalah {year:04d}-{month:02d}-{days:02d}")
+    return None
+
+
+def _real_date(year: int, month: int, day: int) -> _dt.date | None:
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _meant_date(text: str) -> _dt.date | None:
+    """The date a clerk wrote in another common form: '1 Maret 2024', '1-Mar-2024', '01-03-2024'."""
+    written = _WRITTEN_DATE_RE.match(text)
+    if written:
+        month = _month_number(written.group(2))
+        return _real_date(int(written.group(3)), month, int(written.group(1))) if month else None
+    day_first = _DAY_FIRST_RE.match(text)  # Indonesian order: day, month, year
+    if day_first:
+        return _real_date(int(day_first.group(3)), int(day_first.group(2)), int(day_first.group(1)))
+    year_first = _YEAR_FIRST_RE.match(text)
+    if year_first:
+        return _real_date(*(int(part) for part in year_first.groups()))
+    return None
 
 
 @dataclass
@@ -238,16 +304,19 @@ class Date(Spec):
         if isinstance(scalar.value, _dt.date):
             return scalar.value
         text = scalar.text.strip()
-        try:
-            if not _ISO_DATE_RE.match(text):
-                raise ValueError(text)
-            return _dt.date.fromisoformat(text)
-        except ValueError:
-            ctx.error(
-                "SOP112", node, at, f"tanggal '{text}' tidak valid",
-                "tulis tanggal sebagai TTTT-BB-HH, mis. 2024-01-02 untuk 2 Januari 2024",
-            )
+        if _ISO_DATE_RE.match(text):
+            year, month, day = (int(part) for part in text.split("-"))
+            problem = _iso_date_problem(year, month, day)
+            if problem is None:
+                return _dt.date(year, month, day)
+            reason, hint = problem
+            ctx.error("SOP112", node, at, f"tanggal '{text}' tidak valid: {reason}", hint)
             return INVALID
+        meant = _meant_date(text)
+        hint = (f"tulis tanggal sebagai TTTT-BB-HH: {meant.isoformat()} untuk {meant.day} {MONTHS[meant.month - 1]} "
+                f"{meant.year}") if meant else _DATE_HINT
+        ctx.error("SOP112", node, at, f"tanggal '{text}' tidak valid", hint)
+        return INVALID
 
     def json_schema(self):
         return {"type": "string", "format": "date", "description": self.description}
@@ -267,6 +336,9 @@ class Flag(Spec):
         return {"type": "boolean", "description": self.description}
 
 
+_STEP_WORDS_RE = re.compile(r"^(?:ke\s+)?langkah\s*(?:ke\s*-?\s*)?(\d+)$", re.IGNORECASE)  # 'langkah 3', 'ke langkah 4'
+
+
 @dataclass
 class Target(Spec):
     """A step number, a step id, or the word 'selesai'."""
@@ -282,11 +354,15 @@ class Target(Spec):
         text = scalar.text.strip()
         if text.isdigit() and int(text) >= 1:
             return int(text)
+        if text.lower() == "selesai":  # the word, in any case: Selesai, SELESAI
+            return "selesai"
         if KEY_RE.match(text):
             return text
+        step = _STEP_WORDS_RE.match(text)
         ctx.error(
             "SOP108", node, at, f"'{text}' bukan tujuan yang valid",
-            "tulis nomor langkah (mis. 4), id langkah, atau 'selesai'",
+            f"tulis nomor langkahnya saja: {int(step.group(1))}" if step and int(step.group(1)) >= 1
+            else "tulis nomor langkah (mis. 4), id langkah, atau 'selesai'",
         )
         return INVALID
 
@@ -295,6 +371,38 @@ class Target(Spec):
             "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": KEY_PATTERN}],
             "description": self.description,
         }
+
+
+@dataclass
+class CaseFolded(Spec):
+    """A mapping whose keys may be written in any case (`Ya:`, `TIDAK:`), checked by `inner` (a
+    Record) under their lowercase names: for keys a clerk writes as words, like a decision's
+    branches. Only the keys `inner` knows are folded; any other stays as written, unknown."""
+
+    inner: Spec
+
+    def check(self, node, at, ctx):
+        if not isinstance(node, Mapping):
+            return self.inner.check(node, at, ctx)
+        known = {item.name for item in getattr(self.inner, "fields", ())}
+        folded = Mapping(node.line, node.col)
+        for name, (key_node, value_node) in node.items.items():
+            canonical = name.lower() if name.lower() in known else name
+            if canonical in folded.items:
+                first = folded.items[canonical][0]
+                ctx.error("SOP106", key_node, at + (canonical,),
+                          f"kunci '{name}' ditulis dua kali (pertama di baris {first.line} sebagai '{first.text}')",
+                          "hapus salah satu; hanya satu nilai yang dapat berlaku")
+                continue
+            folded.items[canonical] = (key_node, value_node)
+        return self.inner.check(folded, at, ctx)
+
+    @property
+    def description(self):
+        return self.inner.description
+
+    def json_schema(self):  # editors offer the lowercase keys, as the format writes them
+        return self.inner.json_schema()
 
 
 @dataclass

@@ -161,9 +161,10 @@ def _references(values: dict, office_file: OfficeFile | None, at: Located) -> tu
     if attachment and "keputusan" in attachment:
         decree_key = attachment["keputusan"]
         decree = office_file.decrees.get(decree_key)
-        if decree_key not in office_file.decrees:
+        if decree_key not in office_file.decrees and not office_file.decrees_broken:  # else said there
             at.report("SOP203", ("lampiran", "keputusan"), f"keputusan '{decree_key}' tidak dikenal di {OFFICE_FILE}",
-                      did_you_mean(decree_key, office_file.decrees))
+                      did_you_mean(decree_key, office_file.decrees) or
+                      f"{OFFICE_FILE} belum punya 'keputusan'; tambahkan keputusannya di sana, atau hapus 'lampiran'")
     return official, decree
 
 
@@ -196,7 +197,7 @@ def _natural_key(text: str) -> list:
 
 def _check_office_wide(loaded: list[tuple], diagnostics: Diagnostics) -> dict[Path, str]:
     """Duplicate SOP numbers and lampiran numbers; returns the lampiran numeral of every attached SOP."""
-    seen_nomor: dict[str, Path] = {}
+    by_nomor: dict[str, list[tuple]] = {}
     numerals: dict[Path, str] = {}
     by_decree: dict[str, list[tuple]] = {}
     for path, values, at in loaded:
@@ -205,34 +206,44 @@ def _check_office_wide(loaded: list[tuple], diagnostics: Diagnostics) -> dict[Pa
         nomor = values.get("nomor")
         if nomor:
             normal = " ".join(nomor.split()).lower()
-            if normal in seen_nomor:
-                at.report("SOP209", ("nomor",), f"nomor SOP '{nomor}' sudah dipakai oleh {seen_nomor[normal].name}")
-            else:
-                seen_nomor[normal] = path
+            by_nomor.setdefault(normal, []).append((path, at, f"nomor SOP '{nomor}'"))
         attachment = values.get("lampiran") or {}
         if "keputusan" in attachment:
             by_decree.setdefault(attachment["keputusan"], []).append((path, values, at))
+    for same in by_nomor.values():
+        _report_shared(same, "SOP209", ("nomor",), "", "nomor SOP harus unik dalam satu instansi: ganti salah satunya")
 
     for entries in by_decree.values():
-        taken: dict[int, Path] = {}
+        by_number: dict[int, list[tuple]] = {}
         unnumbered = []
         for path, values, at in entries:
             numeral = values["lampiran"].get("nomor")
             if numeral is None:
                 unnumbered.append((path, values))
-                continue
-            number = from_roman(numeral)
-            if number in taken:
-                at.report("SOP210", ("lampiran", "nomor"),
-                          f"lampiran {numeral} sudah dipakai oleh {taken[number].name} dalam keputusan yang sama")
             else:
-                taken[number] = path
+                by_number.setdefault(from_roman(numeral), []).append((path, at, f"lampiran {numeral}"))
                 numerals[path] = numeral
+        for same in by_number.values():
+            _report_shared(same, "SOP210", ("lampiran", "nomor"), " dalam keputusan yang sama",
+                           "setiap SOP dalam satu keputusan perlu nomor lampiran sendiri: ganti salah satunya, "
+                           "atau hapus 'nomor' agar diberi otomatis")
         unnumbered.sort(key=lambda item: (_natural_key(item[1].get("nomor", "")), item[0].name))
-        free = (n for n in range(1, 10_000) if n not in taken)
+        free = (n for n in range(1, 10_000) if n not in by_number)
         for path, _ in unnumbered:
             numerals[path] = to_roman(next(free))
     return numerals
+
+
+def _report_shared(same: list[tuple], code: str, key: tuple, suffix: str, hint: str) -> None:
+    """A value that must be unique, written in several files (path, locator, what it is): said in
+    each of them, naming the others and their lines, since sopdoc cannot know which one is right."""
+    if len(same) < 2:
+        return
+    for path, at, what in same:
+        others = [f"{other.name} (baris {other_at.location(key).line})" for other, other_at, _ in same
+                  if other != path]
+        listed = ", ".join(others[:-1]) + " dan " + others[-1] if len(others) > 1 else others[0]
+        at.report(code, key, f"{what} juga dipakai oleh {listed}{suffix}", hint)
 
 
 @contextmanager

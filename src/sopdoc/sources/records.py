@@ -9,7 +9,6 @@ turns the checked values back into the model class. The loader builds what spans
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from sopdoc.diagnostics import Diagnostics, Location
 from sopdoc.sources.kinds import KEY_RE, INVALID, KEY_PATTERN, CheckContext, Spec, field_name
 from sopdoc.sources.located_yaml import Mapping, Node, Scalar, Sequence, kind_name
+from sopdoc.sources.suggest import did_you_mean
 
 
 @dataclass
@@ -125,10 +125,8 @@ class Record(Spec):
             item_at = at + (name,)
             spec = known.get(name)
             if spec is None:
-                close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
                 ctx.error("SOP107", key_node, item_at, f"kunci '{name}' tidak dikenal",
-                          f"maksud Anda '{close[0]}'?" if close
-                          else "kunci yang dikenal: " + ", ".join(known))
+                          did_you_mean(name, known, listing="kunci yang dikenal"))
                 continue
             ctx.locations[item_at] = ctx.at(value_node)
             ctx.locations[item_at + ("@key",)] = ctx.at(key_node)
