@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from sopdoc.indonesian import alphabetic_label, format_date
+from sopdoc.indonesian import alphabetic_label, format_date, from_roman
 from sopdoc.model import Keputusan, Instansi, Pejabat, Sop
 
 # The identity grid of a lampiran: two sections per row, (title, field of Sop).
@@ -197,11 +197,35 @@ def default_place(office: Instansi) -> str:
     return name
 
 
+def _series(items: list[str]) -> str:
+    """An Indonesian list: 'a', 'a dan b', 'a, b, dan c' (a comma before the last 'dan', as the
+    tata naskah dinas writes it)."""
+    if len(items) <= 2:
+        return " dan ".join(items)
+    return f"{', '.join(items[:-1])}, dan {items[-1]}"
+
+
 def _range_phrase(members: tuple[Sop, ...]) -> str:
-    first, last = members[0].lampiran.nomor, members[-1].lampiran.nomor
-    if len(members) == 1:
-        return f"Lampiran {first}"
-    return f"Lampiran {first} sampai dengan Lampiran {last}"
+    """The lampiran actually attached, by their own numbers: 'Lampiran VIII', 'Lampiran I dan
+    Lampiran VIII', 'Lampiran I sampai dengan Lampiran VI', 'Lampiran I sampai dengan Lampiran
+    III, Lampiran V, dan Lampiran VIII'. Three or more consecutive numbers make a range; one or
+    two are named each. A lone lampiran keeps its number, as its own pages print it."""
+    numbered = sorted((from_roman(sop.lampiran.nomor), sop.lampiran.nomor) for sop in members)
+    runs: list[list[str]] = []
+    previous = None
+    for value, numeral in numbered:
+        if runs and value == previous + 1:
+            runs[-1].append(numeral)
+        else:
+            runs.append([numeral])
+        previous = value
+    items = []
+    for run in runs:
+        if len(run) >= 3:
+            items.append(f"Lampiran {run[0]} sampai dengan Lampiran {run[-1]}")
+        else:
+            items.extend(f"Lampiran {numeral}" for numeral in run)
+    return _series(items)
 
 
 def decree_text(decree: Keputusan, office: Instansi, members: tuple[Sop, ...]) -> DecreeText:

@@ -13,7 +13,7 @@ from docx.shared import Pt
 from sopdoc.render.content import DecreeText, office_address
 from sopdoc.render.docx.wordml import (
     add_field, cell_grid, double_rule_below, emu, fixed_layout, save_reproducibly, set_font, set_run,
-    table_borders,
+    table_borders, unbreakable,
 )
 from sopdoc.layout.plan import PAPER, plan_layout
 from sopdoc.render.docx.drawingml import DrawingIds
@@ -73,7 +73,7 @@ class DecreeWriter:
     def _title(self) -> None:
         text, center = self.text, WD_ALIGN_PARAGRAPH.CENTER
         self._paragraph()
-        for line in (text.title, f"NOMOR {text.nomor}", "TENTANG", text.tentang.upper()):
+        for line in (text.title, f"NOMOR {unbreakable(text.nomor)}", "TENTANG", text.tentang.upper()):
             self._paragraph(line, bold=True, align=center)
         self._paragraph()
         self._paragraph(f"{text.signature.jabatan},", bold=True, align=center, space_after=8)
@@ -107,32 +107,38 @@ class DecreeWriter:
     def _diktum(self) -> None:
         label_w, colon_w, _ = PASAL_WIDTHS
         text_w = self.content_width - label_w - colon_w
-        entries = [("Menetapkan", self.text.menetapkan, ())]
-        entries += [(item.ordinal, item.text, item.lampiran) for item in self.text.diktum]
+        # Menetapkan, one line or two of capitals, is left-aligned: justified, its gaps stretch wide
+        entries = [("Menetapkan", self.text.menetapkan, (), False)]
+        entries += [(item.ordinal, item.text, item.lampiran, True) for item in self.text.diktum]
         cells = self._table(len(entries), [label_w, colon_w, text_w])
-        for row, (label, body, listed) in zip(cells, entries):
+        for row, (label, body, listed, justify) in zip(cells, entries):
             self._cell_text(row[0], label)
             self._cell_text(row[1], ":")
-            self._cell_text(row[2], body, justify=True)
+            self._cell_text(row[2], body, justify=justify)
             for number, entry in enumerate(listed, 1):
                 paragraph = row[2].add_paragraph()
                 paragraph.paragraph_format.left_indent = emu(mm(7))
                 paragraph.paragraph_format.first_line_indent = -emu(mm(7))
                 paragraph.paragraph_format.space_after = Pt(2)
                 set_run(paragraph.add_run(f"{number}.\t{entry.nama} (Lampiran {entry.nomor}, "
-                                          f"Nomor SOP {entry.nomor_sop})"), BODY_PT)
+                                          f"Nomor SOP {unbreakable(entry.nomor_sop)})"), BODY_PT)
 
     def _signature(self) -> None:
         text, block = self.text, self.text.signature
         block_width = mm(80)
         cells = self._table(1, [self.content_width - block_width, block_width])
         cell = cells[0][1]
-        lines = [(f"Ditetapkan di : {text.place}", False), (f"pada tanggal  : {text.date}", False), ("", False),
+        # the colons line up on a tab stop; a blank name is a dotted line, nothing else on it
+        lines = [(f"Ditetapkan di\t: {text.place}", False), (f"pada tanggal\t: {text.date}", False), ("", False),
                  (f"{block.jabatan},", True), ("", False), ("", False), ("", False), ("", False),
                  (block.nama or "." * 40, True)]
         lines += [(extra, False) for extra in (block.pangkat, block.nip) if extra]
         for index, (line, bold) in enumerate(lines):
             paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+            if index == 0:
+                paragraph.paragraph_format.space_before = Pt(22)  # as the PDF's 8 mm above the block
+            if index < 2:
+                paragraph.paragraph_format.tab_stops.add_tab_stop(emu(mm(25)))
             if line:
                 run = paragraph.add_run(line)
                 set_run(run, BODY_PT, bold)

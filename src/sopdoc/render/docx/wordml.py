@@ -237,3 +237,22 @@ def double_rule_below(paragraph) -> None:
 def set_paragraph_style(paragraph, style_id: str) -> None:
     """Name the paragraph's style by id, without python-docx's lookup of the style by name."""
     paragraph._p.get_or_add_pPr().style = style_id
+
+
+WORD_JOINER = "\N{WORD JOINER}"
+
+
+def unbreakable(text: str) -> str:
+    """`text` kept whole on one line (an SOP or decree number such as 'KECJENAWI/YANUM/8/2024',
+    which Word breaks after a '/', LibreOffice after a '-'): a word joiner (U+2060, no width, no
+    break, Unicode's line-breaking class WJ) after every character a line may break after, no-break
+    spaces for spaces. LibreOffice honours it (tests/render/test_decree_text.py); Word is untested."""
+    out = []
+    for index, char in enumerate(text):
+        if char.isspace():
+            out.append("\N{NO-BREAK SPACE}")
+        else:
+            out.append(char)
+            if not char.isalnum() and index + 1 < len(text):
+                out.append(WORD_JOINER)
+    return "".join(out)
