@@ -102,6 +102,16 @@ def test_an_empty_decrees_table_is_one_error_on_its_own_line(tmp_path, written):
     assert reported(sources) == [(OFFICE_FILE, DECREES_AT, 1, "error", "SOP109", *EMPTY_DECREES)]
 
 
+def test_an_empty_decrees_table_with_no_sop_attached_stays_valid_with_a_warning(tmp_path):
+    """An empty optional key is an absent one, as under the original contract: still valid."""
+    unattached = "\n".join(line for line in BASE_SOP.splitlines()
+                            if not line.startswith(("lampiran:", "  keputusan:", "  nomor:"))) + "\n"
+    sources = office_tree(tmp_path, sop=unattached, instansi=WITHOUT_DECREES + "keputusan:\n")
+    assert reported(sources) == [(OFFICE_FILE, DECREES_AT, 1, "warning", "SOP109", *EMPTY_DECREES)]
+    project, _ = load_project([sources])
+    assert len(project.sops) == 1
+
+
 def test_decrees_that_lost_their_indentation(tmp_path):
     instansi = WITHOUT_DECREES + "keputusan:\nsop-2024:\n  nomor: 1 Tahun 2024\n"
     assert reported(office_tree(tmp_path, instansi=instansi)) == [

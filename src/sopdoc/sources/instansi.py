@@ -29,6 +29,9 @@ class OfficeFile:
     # 'keputusan' written but holding no decree (empty, or not a table): reported there, once,
     # so an SOP's lampiran.keputusan is not blamed for it too
     decrees_broken: bool = False
+    # where 'keputusan' stands when it is left empty: the loader reports it there (see
+    # `report_empty_decrees`), as an error only if an SOP is attached to a decree
+    empty_decrees: Location | None = None
 
 
 def load_office(folder: Path, diagnostics: Diagnostics, cache: CheckCache | None) -> OfficeFile | None:
@@ -49,28 +52,45 @@ def load_office(folder: Path, diagnostics: Diagnostics, cache: CheckCache | None
     declared_officials = {key: officials.get(key) for key in at.declared("pejabat")}
     declared_decrees = {key: None for key in at.declared("keputusan")}
     declared_decrees.update({decree.key: decree for decree in decrees})
-    decrees_broken = _check_decrees_written(values, at, diagnostics)
+    empty = _empty_decrees(values, at, diagnostics)
+    decrees_broken = empty is not None or _decrees_of_the_wrong_kind(at, diagnostics)
     if diagnostics.has_errors_in(source):
-        return OfficeFile(None, declared_officials, declared_decrees, decrees_broken)
+        return OfficeFile(None, declared_officials, declared_decrees, decrees_broken, empty)
     office = from_values(Instansi, values, slug=folder.name, folder=folder, source=source, logo=logo,
                          pejabat=tuple(officials.values()), keputusan=tuple(decrees))
-    return OfficeFile(office, declared_officials, declared_decrees)
+    return OfficeFile(office, declared_officials, declared_decrees, decrees_broken, empty)
 
 
-def _check_decrees_written(values: dict, at: Located, diagnostics: Diagnostics) -> bool:
-    """True when 'keputusan' is written but declares no decree. Left empty (`keputusan:`, often
-    the decrees below it lost their indentation) it is reported on its own line: an empty
-    optional key elsewhere means the key is absent, but every SOP attached to a decree of this
-    office would then be told its decree is unknown, far from the mistake."""
-    if ("keputusan", "@key") not in at.ctx.locations or at.declared("keputusan"):
-        return False
+def _decrees_of_the_wrong_kind(at: Located, diagnostics: Diagnostics) -> bool:
+    """'keputusan' written as a list or a text: already said (SOP108) on its own line."""
     value = at.location(("keputusan",))
-    if not any(d.code == "SOP108" and d.location == value for d in diagnostics):  # a list, a text: said
-        at.report("SOP109", ("keputusan", "@key"),
-                  "'keputusan' kosong: tulis setidaknya satu keputusan, atau hapus kunci ini",
-                  "tulis setiap keputusan di bawahnya, menjorok dua spasi ('  sop-2024:'), dengan nomor, "
-                  "tanggal, tentang dan ditetapkan_oleh menjorok empat spasi")
-    return True
+    return ("keputusan", "@key") in at.ctx.locations and any(
+        d.code == "SOP108" and d.location == value for d in diagnostics)
+
+
+def _empty_decrees(values: dict, at: Located, diagnostics: Diagnostics) -> Location | None:
+    """Where 'keputusan' stands when it is written but left empty (`keputusan:`; often the
+    decrees below it lost their indentation)."""
+    if ("keputusan", "@key") not in at.ctx.locations or at.declared("keputusan"):
+        return None
+    if _decrees_of_the_wrong_kind(at, diagnostics):
+        return None
+    return at.location(("keputusan", "@key"))
+
+
+EMPTY_DECREES = ("'keputusan' kosong: tulis setidaknya satu keputusan, atau hapus kunci ini",
+                 "tulis setiap keputusan di bawahnya, menjorok dua spasi ('  sop-2024:'), dengan nomor, tanggal, "
+                 "tentang dan ditetapkan_oleh menjorok empat spasi")
+
+
+def report_empty_decrees(office_file: OfficeFile, attached: bool, diagnostics: Diagnostics) -> None:
+    """An empty 'keputusan' on its own line: an error when an SOP of the office is attached to a
+    decree (else every such SOP would be told its decree is unknown, far from the mistake), a
+    warning when none is (an empty optional key is an absent one, as it always was)."""
+    if office_file.empty_decrees is None:
+        return
+    report = diagnostics.error if attached else diagnostics.warning
+    report("SOP109", office_file.empty_decrees, *EMPTY_DECREES)
 
 
 def _officials(values: dict, at: Located) -> dict[str, Pejabat]:

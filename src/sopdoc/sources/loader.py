@@ -20,7 +20,7 @@ from sopdoc.model import Instansi, Keputusan, Lampiran, Langkah, Layanan, Office
 from sopdoc.sources import flow
 from sopdoc.sources.cache import CheckCache
 from sopdoc.sources.checked import OFFICE_FILE, SLUG_RE, Located, check_file, did_you_mean, is_source_file
-from sopdoc.sources.instansi import OfficeFile, load_office
+from sopdoc.sources.instansi import OfficeFile, load_office, report_empty_decrees
 from sopdoc.sources.keys import SOP
 from sopdoc.sources.records import from_values
 
@@ -310,6 +310,9 @@ def _load_folder(folder: Path, root: Path, diagnostics: Diagnostics, cache: Chec
             _report_outside(path, diagnostics)
     _check_slugs(files, diagnostics)
     loaded = [(path, *_load_sop(path, office, diagnostics, cache)) for path in files]
+    if office is not None:
+        attached = any(isinstance(v, dict) and isinstance(v.get("lampiran"), dict) for _, _, v, _ in loaded)
+        report_empty_decrees(office, attached, diagnostics)
     numerals = _check_office_wide([(p, v, a) for p, _, v, a in loaded], diagnostics)
     sops = []
     for path, sop, _, _ in loaded:
@@ -319,7 +322,7 @@ def _load_folder(folder: Path, root: Path, diagnostics: Diagnostics, cache: Chec
             sop = _with_numeral(sop, numerals[path])
         sops.append(sop)
     sops.sort(key=_sop_order)
-    if office is None or office.office is None:
+    if office is None or office.office is None or diagnostics.has_errors_in(folder / OFFICE_FILE):
         return None
     return OfficeSops(office.office, tuple(sops))
 
