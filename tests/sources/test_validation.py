@@ -203,7 +203,7 @@ FILE_CASES = [
     ("alias-bomb", "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n", 1, 4, "SOP104", None),
     ("python-tag", "nomor: !!python/object/apply:os.system [ls]\n", 1, 8, "SOP105",
      "tag YAML '!!python/object/apply:os.system' tidak diizinkan"),
-    ("syntax", "nomor: A\n  nama: B\n", 2, 7, "SOP103", None),
+    ("syntax", "nomor: A\n  nama: B\n", 2, 3, "SOP103", None),
     ("tab-indent", "nomor: A\n\tnama: B\n", 2, 1, "SOP103", None),
     ("empty", "", 1, 1, "SOP109", "berkas kosong"),
     ("only-comment", "# hanya komentar\n", 1, 1, "SOP109", "berkas kosong"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sopdoc.diagnostics import Diagnostics, Location
@@ -22,6 +22,7 @@ from sopdoc.sources.cache import CheckCache
 from sopdoc.sources.checked import OFFICE_FILE, SLUG_RE, Located, check_file, did_you_mean, is_source_file
 from sopdoc.sources.instansi import OfficeFile, load_office, report_empty_decrees
 from sopdoc.sources.keys import SOP
+from sopdoc.sources.located_yaml import Mapping, Scalar, load_yaml
 from sopdoc.sources.records import from_values
 
 
@@ -34,6 +35,16 @@ class Discovery:
     only: set[Path] | None  # the files to report on, or None for all
     stray: list[Path]  # source files outside any office folder
     outside: list[Path]  # links in the tree that point out of it
+    ignored: list[Ignored] = field(default_factory=list)  # every other file in the tree sopdoc does not read
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A file in the sources tree that sopdoc does not read, and why, in the clerk's words."""
+
+    path: Path
+    message: str
+    hint: str | None = None
 
 
 def discover(paths: list[Path]) -> Discovery:
@@ -47,6 +58,7 @@ def discover(paths: list[Path]) -> Discovery:
         elif (path / OFFICE_FILE).is_file():
             found.folders.append(path)
             found.roots[path] = path.resolve()
+            found.ignored.extend(_ignored_in_office(path))
             whole_folders = True
         elif path.is_dir():
             _discover_tree(path, found)
@@ -62,7 +74,7 @@ def discover(paths: list[Path]) -> Discovery:
 def _discover_tree(path: Path, found: Discovery) -> None:
     root, any_office = path.resolve(), False
     for child in sorted(path.iterdir()):
-        if child.name.startswith("."):
+        if _not_the_clerks(child) or (child.name.endswith(SCHEMA_SUFFIX) and child.is_file()):
             continue
         if child.is_dir() and any(is_source_file(f) for f in child.iterdir()):
             if not child.resolve().is_relative_to(root):
@@ -70,11 +82,139 @@ def _discover_tree(path: Path, found: Discovery) -> None:
                 continue
             found.folders.append(child)
             found.roots[child] = root
+            found.ignored.extend(_ignored_in_office(child))
             any_office = True
-        elif child.is_file() and is_source_file(child):
+        elif child.is_dir() and child.is_symlink():  # its names are not listed: it may lead anywhere
+            found.ignored.append(Ignored(child, f"tautan '{child.name}' tidak dibaca: folder yang ditujunya "
+                                                "tidak berisi berkas .yml"))
+        elif child.is_dir():
+            found.ignored.extend(_ignored_below(child, path))
+        elif is_source_file(child):
             found.stray.append(child)
+        else:
+            found.ignored.append(_ignored_by_name(child))
     if not any_office and not found.outside:
-        raise SourceError(f"tidak ada folder instansi berisi sumber SOP di '{path}'")
+        here = [item for item in found.ignored if item.path.is_relative_to(path)][:5]
+        unread = "".join(f"\n  {item.path.relative_to(path)}: {item.message}" + (f"; {item.hint}" if item.hint else "")
+                         for item in here)
+        raise SourceError(f"tidak ada folder instansi berisi sumber SOP di '{path}'"
+                          + (f"; berkas yang ada tetapi tidak dibaca:{unread}" if unread else ""))
+
+
+# What sopdoc skips without a word, because no clerk saved it: hidden files and folders, the
+# files editors and the system leave beside a document (backups, swap and lock files, thumbnail
+# caches), and, at the top of the tree, the JSON Schemas `sopdoc schema --write` puts there.
+_NOT_THE_CLERKS = re.compile(r"^(?:\..*|~\$.*|#.*#|.*~|.*\.sw[a-p]|thumbs\.db|desktop\.ini)$", re.IGNORECASE)
+SCHEMA_SUFFIX = ".schema.json"
+_WORD_SUFFIXES = (".doc", ".docx", ".odt", ".rtf")
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def _not_the_clerks(path: Path) -> bool:
+    return bool(_NOT_THE_CLERKS.match(path.name))
+
+
+def _files_below(folder: Path):
+    """The files under `folder` that may be the clerk's, in name order; links are not followed."""
+    try:
+        children = sorted(folder.iterdir())
+    except OSError:  # unreadable: nothing in it can be read either, and check says nothing about it
+        return
+    for child in children:
+        if _not_the_clerks(child):
+            continue
+        if child.is_dir() and not child.is_symlink():
+            yield from _files_below(child)
+        else:
+            yield child
+
+
+def _ignored_in_office(folder: Path) -> list[Ignored]:
+    """The files of an office folder that are neither sources nor its logo: what is beside them,
+    and everything in its subfolders."""
+    ignored, logo = [], None
+    for path in _files_below(folder):
+        if path.parent == folder and is_source_file(path):
+            continue
+        logo = logo if logo is not None else _named_logo(folder)
+        if path.resolve() == logo:
+            continue
+        if path.suffix.lower() in _IMAGE_SUFFIXES:
+            name = path.relative_to(folder).as_posix()
+            ignored.append(Ignored(path, f"gambar '{name}' tidak dibaca: {OFFICE_FILE} tidak menyebutnya sebagai logo",
+                                   f"bila ini logo instansi, tulis 'logo: {name}' di {OFFICE_FILE}; bila tidak "
+                                   "dipakai, pindahkan keluar dari folder sumber"))
+        elif path.parent != folder:
+            sub = path.parent.relative_to(folder).as_posix()
+            ignored.append(Ignored(path, f"berkas '{path.name}' tidak dibaca karena berada di subfolder '{sub}'",
+                                   f"sopdoc hanya membaca berkas yang langsung berada di folder {folder.name}; "
+                                   "pindahkan ke sana bila berkas ini sumber SOP"))
+        else:
+            ignored.append(_ignored_by_name(path))
+    return ignored
+
+
+def _named_logo(folder: Path) -> Path:
+    """The file `logo:` of the office's instansi.yml names (resolved), or the folder itself when it
+    names none. Read here only to tell the logo from the files sopdoc ignores."""
+    node = load_yaml(folder / OFFICE_FILE, Diagnostics())
+    if isinstance(node, Mapping) and "logo" in node.items:
+        value = node.items["logo"][1]
+        if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip():
+            return (folder / value.value.strip()).resolve()
+    return folder.resolve()
+
+
+def _ignored_below(folder: Path, tree: Path) -> list[Ignored]:
+    """The files of a folder at the top of the tree that holds no source file directly."""
+    ignored = []
+    for path in _files_below(folder):
+        if is_source_file(path):
+            ignored.append(Ignored(
+                path, f"berkas '{path.name}' tidak dibaca: folder instansi harus langsung berada di folder "
+                      f"{tree.name}, bukan di '{path.parent.relative_to(tree).as_posix()}'",
+                f"pindahkan folder '{path.parent.name}' (bersama {OFFICE_FILE}-nya) ke {tree.name}/"
+                if path.parent != folder else
+                f"pindahkan berkas ini ke folder instansinya (folder berisi {OFFICE_FILE} di {tree.name}/)"))
+        else:
+            ignored.append(_ignored_by_name(path))
+    return ignored
+
+
+def _ignored_by_name(path: Path) -> Ignored:
+    """A file whose name tells sopdoc it is not a source."""
+    name, suffix = path.name, path.suffix
+    doubled = re.match(r"^(.+\.ya?ml)((?:\.[^.]+)+)$", name, re.IGNORECASE)
+    if doubled:  # what Notepad saves when told layanan-sktm.yml: layanan-sktm.yml.txt
+        return Ignored(path, f"berkas '{name}' tidak dibaca karena namanya berakhir {doubled[2]}",
+                       f"ganti namanya menjadi {doubled[1]} (di Windows Explorer, centang 'Ekstensi nama file' di menu "
+                       f"Tampilan agar akhiran {doubled[2]} terlihat)")
+    if name.lower() == "instansi.yaml":
+        return Ignored(path, f"berkas '{name}' tidak dibaca: berkas instansi harus bernama {OFFICE_FILE}",
+                       f"folder ini sudah punya {OFFICE_FILE}; hapus salah satunya"
+                       if (path.parent / OFFICE_FILE).is_file() else f"ganti namanya menjadi {OFFICE_FILE}")
+    if suffix.lower() in (".yml", ".yaml"):
+        stem = path.stem.lower() if SLUG_RE.match(path.stem.lower()) else path.stem
+        return Ignored(path, f"berkas '{name}' tidak dibaca karena akhiran namanya '{suffix}' berhuruf besar",
+                       f"ganti namanya menjadi {stem}{suffix.lower()}")
+    message = f"berkas '{name}' tidak dibaca: bukan berkas sumber; sopdoc hanya membaca berkas .yml"
+    if suffix.lower() in _WORD_SUFFIXES:
+        return Ignored(path, message, "sopdoc tidak membaca dokumen Word; tulis SOP-nya sebagai berkas .yml "
+                                      "(kerangkanya dibuat dengan 'sopdoc new')")
+    if suffix.lower() == ".txt":
+        return Ignored(path, message, f"bila berkas ini berisi sumber SOP, ganti namanya menjadi {path.stem}.yml")
+    return Ignored(path, message, "pindahkan berkas ini keluar dari folder sumber bila tidak diperlukan")
+
+
+def _report_ignored(found: Discovery, diagnostics: Diagnostics) -> None:
+    """Nothing a clerk saved in the tree is passed over without a word."""
+    example = f", mis. {found.folders[0].name}/" if found.folders else ""
+    for path in found.stray:
+        diagnostics.warning("SOP264", Location(path),
+                            f"berkas '{path.name}' tidak dibaca karena berada di luar folder instansi",
+                            f"pindahkan ke folder instansinya (folder berisi {OFFICE_FILE}{example})")
+    for item in found.ignored:
+        diagnostics.warning("SOP265", Location(item.path), item.message, item.hint)
 
 
 def _report_outside(path: Path, diagnostics: Diagnostics) -> None:
@@ -274,9 +414,7 @@ def _load_project(paths: list[Path], cache_file: Path | None) -> tuple[Project, 
     cache = CheckCache(cache_file, code_fingerprint()) if cache_file is not None else None
     diagnostics = Diagnostics()
     found = discover(paths)
-    for path in found.stray:
-        diagnostics.warning("SOP264", Location(path), "berkas di luar folder instansi diabaikan",
-                            "pindahkan ke folder instansinya, mis. sop_sources/kecamatan-jenawi/")
+    _report_ignored(found, diagnostics)
     for path in found.outside:
         _report_outside(path, diagnostics)
     offices = []

@@ -1,0 +1,202 @@
+"""Nothing a clerk saved in the sources tree is ignored silently: every file sopdoc does not read
+gets a warning at <file>:1:1 with its name and why. Only what no clerk saved is skipped without
+a word: hidden files and folders, editor and system leftovers, the JSON Schemas sopdoc writes."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import BASE_INSTANSI, BASE_SOP, CORPUS, office_tree, png_bytes, write_tree
+
+OFFICE = "sop_sources/kecamatan-uji"
+
+
+def _warnings(result) -> list[str]:
+    """The warnings, each with its hint on the same entry."""
+    lines = result.stdout.splitlines()
+    found = []
+    for number, line in enumerate(lines):
+        if ": warning: " in line:
+            hint = lines[number + 1] if number + 1 < len(lines) and lines[number + 1].startswith("    hint: ") else ""
+            found.append(line + ("\n" + hint if hint else ""))
+    return found
+
+
+def _one_warning(run, tmp_path, name: str, content: str | bytes = "x: 1\n") -> str:
+    office_tree(tmp_path)
+    write_tree(tmp_path, {name: content})
+    result = run("check")
+    assert result.exit_code == 0, result.stdout  # a warning, not an error
+    (warning,) = _warnings(result)
+    return warning
+
+
+def test_a_notepad_txt_ending_is_named_with_the_name_to_give(run, tmp_path):
+    assert _one_warning(run, tmp_path, "kecamatan-uji/layanan-sktm.yml.txt", BASE_SOP) == (
+        f"{OFFICE}/layanan-sktm.yml.txt:1:1: warning: berkas 'layanan-sktm.yml.txt' tidak dibaca karena namanya "
+        "berakhir .txt [SOP265]\n"
+        "    hint: ganti namanya menjadi layanan-sktm.yml (di Windows Explorer, centang 'Ekstensi nama file' di menu "
+        "Tampilan agar akhiran .txt terlihat)")
+
+
+def test_an_uppercase_ending_is_named(run, tmp_path):
+    assert _one_warning(run, tmp_path, "kecamatan-uji/Layanan-Baru.YML", BASE_SOP) == (
+        f"{OFFICE}/Layanan-Baru.YML:1:1: warning: berkas 'Layanan-Baru.YML' tidak dibaca karena akhiran namanya "
+        "'.YML' berhuruf besar [SOP265]\n"
+        "    hint: ganti namanya menjadi layanan-baru.yml")
+
+
+def test_a_word_document_is_not_a_source(run, tmp_path):
+    assert _one_warning(run, tmp_path, "kecamatan-uji/SOP Layanan.docx", b"PK\x03\x04") == (
+        f"{OFFICE}/SOP Layanan.docx:1:1: warning: berkas 'SOP Layanan.docx' tidak dibaca: bukan berkas sumber; "
+        "sopdoc hanya membaca berkas .yml [SOP265]\n"
+        "    hint: sopdoc tidak membaca dokumen Word; tulis SOP-nya sebagai berkas .yml (kerangkanya dibuat dengan "
+        "'sopdoc new')")
+
+
+def test_a_text_file_may_be_a_source_to_rename(run, tmp_path):
+    assert _one_warning(run, tmp_path, "kecamatan-uji/catatan.txt") == (
+        f"{OFFICE}/catatan.txt:1:1: warning: berkas 'catatan.txt' tidak dibaca: bukan berkas sumber; sopdoc hanya "
+        "membaca berkas .yml [SOP265]\n"
+        "    hint: bila berkas ini berisi sumber SOP, ganti namanya menjadi catatan.yml")
+
+
+def test_any_other_file_is_named(run, tmp_path):
+    assert _one_warning(run, tmp_path, "kecamatan-uji/scan.pdf", b"%PDF-1.4") == (
+        f"{OFFICE}/scan.pdf:1:1: warning: berkas 'scan.pdf' tidak dibaca: bukan berkas sumber; sopdoc hanya "
+        "membaca berkas .yml [SOP265]\n"
+        "    hint: pindahkan berkas ini keluar dari folder sumber bila tidak diperlukan")
+
+
+def test_a_file_in_a_subfolder_of_an_office(run, tmp_path):
+    assert _one_warning(run, tmp_path, "kecamatan-uji/arsip/2023/layanan-lama.yml", BASE_SOP) == (
+        f"{OFFICE}/arsip/2023/layanan-lama.yml:1:1: warning: berkas 'layanan-lama.yml' tidak dibaca karena berada "
+        "di subfolder 'arsip/2023' [SOP265]\n"
+        "    hint: sopdoc hanya membaca berkas yang langsung berada di folder kecamatan-uji; pindahkan ke sana bila "
+        "berkas ini sumber SOP")
+
+
+def test_an_image_that_is_not_the_logo(run, tmp_path):
+    assert _one_warning(run, tmp_path, "kecamatan-uji/logo-lama.png", png_bytes()) == (
+        f"{OFFICE}/logo-lama.png:1:1: warning: gambar 'logo-lama.png' tidak dibaca: instansi.yml tidak menyebutnya "
+        "sebagai logo [SOP265]\n"
+        "    hint: bila ini logo instansi, tulis 'logo: logo-lama.png' di instansi.yml; bila tidak dipakai, "
+        "pindahkan keluar dari folder sumber")
+
+
+def test_the_logo_is_read_beside_instansi_or_in_a_subfolder(run, tmp_path):
+    for logo in ("logo.png", "gambar/logo.png"):
+        office_tree(tmp_path, instansi=BASE_INSTANSI + f"logo: {logo}\n")
+        write_tree(tmp_path, {f"kecamatan-uji/{logo}": png_bytes()})
+        result = run("check")
+        assert result.exit_code == 0 and _warnings(result) == [], result.stdout
+        shutil.rmtree(tmp_path / "sop_sources")
+
+
+def test_instansi_yaml_is_not_read_as_an_sop(run, tmp_path):
+    assert _one_warning(run, tmp_path, "kecamatan-uji/instansi.yaml", BASE_INSTANSI) == (
+        f"{OFFICE}/instansi.yaml:1:1: warning: berkas 'instansi.yaml' tidak dibaca: berkas instansi harus bernama "
+        "instansi.yml [SOP265]\n"
+        "    hint: folder ini sudah punya instansi.yml; hapus salah satunya")
+
+
+def test_instansi_yaml_alone_is_to_be_renamed(run, tmp_path):
+    write_tree(tmp_path, {"kecamatan-uji/instansi.yaml": BASE_INSTANSI, "kecamatan-uji/layanan-uji.yml": BASE_SOP})
+    result = run("check")
+    assert result.exit_code == 1
+    assert f"{OFFICE}/instansi.yml:1:1: error: folder 'kecamatan-uji' tidak punya instansi.yml [SOP214]" \
+        in result.stdout
+    assert _warnings(result) == [
+        f"{OFFICE}/instansi.yaml:1:1: warning: berkas 'instansi.yaml' tidak dibaca: berkas instansi harus bernama "
+        "instansi.yml [SOP265]\n"
+        "    hint: ganti namanya menjadi instansi.yml"]
+
+
+def test_a_yaml_ending_is_read_as_a_source(run, tmp_path):
+    office_tree(tmp_path)
+    write_tree(tmp_path, {"kecamatan-uji/layanan-dua.yaml": BASE_SOP.replace("KEC/UJI/1/2024", "KEC/UJI/2/2024")
+                          .replace("  keputusan: sop-2024", "  keputusan: sop-2025")})
+    result = run("check")
+    assert result.exit_code == 1  # read: its unknown decree is an error
+    assert f"{OFFICE}/layanan-dua.yaml:4:14: error: keputusan 'sop-2025' tidak dikenal di instansi.yml" in result.stdout
+    assert _warnings(result) == []
+
+
+def test_a_source_at_the_top_of_the_tree(run, tmp_path):
+    assert _one_warning(run, tmp_path, "layanan-sktm.yml", BASE_SOP) == (
+        "sop_sources/layanan-sktm.yml:1:1: warning: berkas 'layanan-sktm.yml' tidak dibaca karena berada di luar "
+        "folder instansi [SOP264]\n"
+        "    hint: pindahkan ke folder instansinya (folder berisi instansi.yml, mis. kecamatan-uji/)")
+
+
+def test_other_files_at_the_top_of_the_tree(run, tmp_path):
+    assert _one_warning(run, tmp_path, "Daftar SOP.docx", b"PK") == (
+        "sop_sources/Daftar SOP.docx:1:1: warning: berkas 'Daftar SOP.docx' tidak dibaca: bukan berkas sumber; "
+        "sopdoc hanya membaca berkas .yml [SOP265]\n"
+        "    hint: sopdoc tidak membaca dokumen Word; tulis SOP-nya sebagai berkas .yml (kerangkanya dibuat dengan "
+        "'sopdoc new')")
+
+
+def test_an_office_one_folder_too_deep(run, tmp_path):
+    office_tree(tmp_path)
+    write_tree(tmp_path, {"kabupaten/kecamatan-lain/instansi.yml": BASE_INSTANSI})
+    assert _warnings(run("check")) == [
+        "sop_sources/kabupaten/kecamatan-lain/instansi.yml:1:1: warning: berkas 'instansi.yml' tidak dibaca: folder "
+        "instansi harus langsung berada di folder sop_sources, bukan di 'kabupaten/kecamatan-lain' [SOP265]\n"
+        "    hint: pindahkan folder 'kecamatan-lain' (bersama instansi.yml-nya) ke sop_sources/"]
+
+
+def test_a_folder_without_sources_has_its_files_named(run, tmp_path):
+    office_tree(tmp_path)
+    write_tree(tmp_path, {"kecamatan-baru/instansi.yml.txt": BASE_INSTANSI})
+    assert _warnings(run("check")) == [
+        "sop_sources/kecamatan-baru/instansi.yml.txt:1:1: warning: berkas 'instansi.yml.txt' tidak dibaca karena "
+        "namanya berakhir .txt [SOP265]\n"
+        "    hint: ganti namanya menjadi instansi.yml (di Windows Explorer, centang 'Ekstensi nama file' di menu "
+        "Tampilan agar akhiran .txt terlihat)"]
+
+
+def test_a_tree_with_no_office_says_which_files_it_did_not_read(run, tmp_path):
+    write_tree(tmp_path, {"kecamatan-uji/instansi.yml.txt": BASE_INSTANSI,
+                          "kecamatan-uji/layanan-uji.yml.txt": BASE_SOP})
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "sopdoc: tidak ada folder instansi berisi sumber SOP di 'sop_sources'; berkas yang ada tetapi tidak dibaca:",
+        "  kecamatan-uji/instansi.yml.txt: berkas 'instansi.yml.txt' tidak dibaca karena namanya berakhir .txt; "
+        "ganti namanya menjadi instansi.yml (di Windows Explorer, centang 'Ekstensi nama file' di menu Tampilan "
+        "agar akhiran .txt terlihat)",
+        "  kecamatan-uji/layanan-uji.yml.txt: berkas 'layanan-uji.yml.txt' tidak dibaca karena namanya berakhir "
+        ".txt; ganti namanya menjadi layanan-uji.yml (di Windows Explorer, centang 'Ekstensi nama file' di menu "
+        "Tampilan agar akhiran .txt terlihat)"]
+
+
+def test_what_no_clerk_saved_is_skipped_without_a_word(run, tmp_path):
+    sources = office_tree(tmp_path)
+    assert run("schema", "--write", "sop_sources").exit_code == 0  # sop.schema.json, instansi.schema.json
+    assert (sources / "sop.schema.json").is_file()
+    write_tree(tmp_path, {name: "x" for name in (
+        ".catatan.yml", ".git/config", "kecamatan-uji/.layanan-uji.yml.swp", "kecamatan-uji/layanan-uji.yml~",
+        "kecamatan-uji/layanan-uji.swp", "kecamatan-uji/#layanan-uji.yml#", "kecamatan-uji/~$SOP Layanan.docx",
+        "kecamatan-uji/Thumbs.db", "kecamatan-uji/desktop.ini", "kecamatan-uji/.arsip/lama.yml", ".DS_Store")})
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.stdout == "Tidak ada masalah.\n"
+
+
+def test_warnings_exit_0_unless_strict_and_an_office_folder_or_file_given_alone(run, tmp_path):
+    office_tree(tmp_path)
+    write_tree(tmp_path, {"kecamatan-uji/dokumen.docx": b"PK"})
+    assert run("check").exit_code == 0
+    assert run("check", "--strict").exit_code == 1
+    alone = run("check", "sop_sources/kecamatan-uji")
+    assert alone.exit_code == 0 and [line.split(": warning:")[0] for line in _warnings(alone)] == [
+        f"{OFFICE}/dokumen.docx:1:1"]
+    file_only = run("check", "sop_sources/kecamatan-uji/layanan-uji.yml")
+    assert file_only.stdout == "Tidak ada masalah.\n"
+
+
+def test_the_corpus_has_no_file_sopdoc_ignores(run, tmp_path):
+    shutil.copytree(CORPUS, tmp_path / "sop_sources")
+    result = run("check")
+    assert "[SOP264]" not in result.stdout and "[SOP265]" not in result.stdout
