@@ -43,6 +43,9 @@ from sopdoc.waktu import Duration
 
 PAPER_SIZES = ("F4", "A4", "Letter", "Legal")
 PAPER_ALIASES = {"Folio": "F4"}  # Indonesian offices call F4 (215 × 330 mm) Folio
+# The most actor columns (swimlanes) a landscape flowchart table holds on each paper, with every
+# lane at its narrowest and every text column at its narrowest (tests/layout keeps these true).
+MAX_ACTORS = {"F4": 17, "A4": 15, "Letter": 13, "Legal": 19}
 DRAFT = "draf"  # sop.status of a revision not yet in force
 SOP_STATUSES = (DRAFT, "berlaku")
 MAX_ACTOR_TITLE = 150  # characters: the flowchart's header holds no more in a narrow column  # tata_letak.kertas; their sizes are the layout's

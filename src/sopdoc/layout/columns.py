@@ -56,6 +56,7 @@ def column_widths(sop: Sop, table_width: int, body: TextStyle, heading: TextStyl
     if leftover > 0:  # every text column is as wide as it may be: the actors take the rest
         actor += max(0, min(leftover // actors, ACTOR_MAX - actor))
     text["uraian"] += table_width - NO_WIDTH - actors * actor - sum(text.values())
+    _give_uraian_its_floor(text)
     widths = [("no", "No", NO_WIDTH), ("uraian", "Uraian Kegiatan", text["uraian"])]
     widths += [(f"actor:{a.key}", a.title, actor) for a in sop.pelaksana]
     widths += [(key, title, text[key]) for key, title, _, _ in TEXT_COLUMNS[1:]]
@@ -68,6 +69,18 @@ def column_widths(sop: Sop, table_width: int, body: TextStyle, heading: TextStyl
         columns.append(Column(key, title, x, width))
         x += width
     return tuple(columns)
+
+
+def _give_uraian_its_floor(text: dict[str, int]) -> None:
+    """The floors rounded up can leave Uraian below its own (as many lanes as the paper holds,
+    MAX_ACTORS): the widest other text columns give it back."""
+    while text["uraian"] < TEXT_FLOOR:
+        widest = max((key for key in text if key != "uraian"), key=lambda key: text[key])
+        given = min(TEXT_FLOOR - text["uraian"], text[widest] - TEXT_FLOOR)
+        if given <= 0:
+            raise ValueError("more actor columns than the page holds (the loader refuses them: SOP121)")
+        text[widest] -= given
+        text["uraian"] += given
 
 
 def _text_demand(sop: Sop, style: TextStyle) -> dict[str, float]:

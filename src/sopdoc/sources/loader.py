@@ -16,7 +16,9 @@ from pathlib import Path
 from sopdoc.diagnostics import Diagnostics, Location
 from sopdoc.errors import SourceError
 from sopdoc.indonesian import from_roman, to_roman
-from sopdoc.model import Instansi, Keputusan, Lampiran, Langkah, Layanan, OfficeSops, Pejabat, Pelaksana, Project, Sop
+from sopdoc.model import (
+    MAX_ACTORS, Instansi, Keputusan, Lampiran, Langkah, Layanan, OfficeSops, Pejabat, Pelaksana, Project, Sop,
+)
 from sopdoc.sources import flow
 from sopdoc.sources.cache import CheckCache
 from sopdoc.sources.checked import OFFICE_FILE, SLUG_RE, Located, check_file, did_you_mean, is_source_file
@@ -245,6 +247,7 @@ def _load_sop(path: Path, office_file: OfficeFile | None, diagnostics: Diagnosti
         if edges is not None:
             flow.check_reachability(edges, at.report)
     official, decree = _references(values, office_file, at)
+    _check_lanes_fit(actors, office_file, at)
     made, revised = values.get("tanggal_pembuatan"), values.get("tanggal_revisi")
     if made and revised and revised < made:
         at.report("SOP113", ("tanggal_revisi",), "tanggal revisi lebih awal dari tanggal pembuatan")
@@ -253,6 +256,21 @@ def _load_sop(path: Path, office_file: OfficeFile | None, diagnostics: Diagnosti
     if diagnostics.has_errors_in(path) or office is None or official is None or edges is None:
         return None, values, at
     return _sop(path, values, at, office, official, decree, actors, edges), values, at
+
+
+def _check_lanes_fit(actors: dict[str, Pelaksana], office_file: OfficeFile | None, at: Located) -> None:
+    """More actor columns than the office's paper holds would squeeze the Uraian column away."""
+    if office_file is None or office_file.office is None:
+        return
+    paper = office_file.office.tata_letak.kertas
+    most = MAX_ACTORS[paper]
+    if len(actors) > most:
+        wider = [name for name, count in MAX_ACTORS.items() if count >= len(actors)]
+        at.report("SOP121", ("pelaksana", "@key"),
+                  f"terlalu banyak pelaksana ({len(actors)}) untuk kertas {paper}: paling banyak {most} kolom",
+                  "gabungkan pelaksana yang sejenis (mis. satu kolom 'Petugas Loket')"
+                  + (f", atau pilih kertas yang lebih lebar di instansi.yml (tata_letak.kertas: {wider[0]})"
+                     if wider else ""))
 
 
 def _check_steps(raw_steps, actors: dict[str, Pelaksana], at: Located) -> dict[str, int]:
