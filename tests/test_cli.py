@@ -33,9 +33,9 @@ def test_check_errors_exit_1_with_sorted_located_lines_and_count(run, tmp_path):
     result = run("check", "sop_sources")
     assert result.exit_code == 1
     assert result.output == (
-        "sop_sources/kecamatan-uji/layanan-uji.yml:17:16: error: langkah 2: pelaksana 'petugsa' "
+        "sop_sources/kecamatan-uji/layanan-uji.yml:17:16: galat: langkah 2: pelaksana 'petugsa' "
         "tidak dikenal [SOP201]\n"
-        "    hint: maksud Anda 'petugas'?\n"
+        "    saran: maksud Anda 'petugas'?\n"
         "1 galat, 0 peringatan\n"
     )
 
@@ -113,7 +113,7 @@ def test_new_then_check_round_trips(run, tmp_path):
     first = run("check", str(path))
     assert first.exit_code == 1
     todo_lines = [n for n, line in enumerate(text.splitlines(), 1) if re.search(r":\s*TODO|-\s*TODO", line)]
-    reported = sorted(int(m) for m in re.findall(r"layanan-ktp\.yml:(\d+):\d+: error: .*\[SOP118\]", first.output))
+    reported = sorted(int(m) for m in re.findall(r"layanan-ktp\.yml:(\d+):\d+: galat: .*\[SOP118\]", first.output))
     assert reported == todo_lines
 
     filled = re.sub(r"TODO[^\n]*", "Diisi petugas", text)
@@ -134,7 +134,7 @@ def test_new_creates_a_new_office_with_a_skeleton_instansi(run, tmp_path):
     assert office.is_file()
     check = run("check")
     assert check.exit_code == 1
-    assert "instansi.yml:4:13: error: 'pemerintah' belum diisi (masih TODO) [SOP118]" in check.output
+    assert "instansi.yml:4:13: galat: 'pemerintah' belum diisi (masih TODO) [SOP118]" in check.output
 
 
 def test_new_refuses_to_overwrite(run, tmp_path):
@@ -165,7 +165,7 @@ def test_schema_is_json_and_accepts_the_base_sop(run):
 def test_readme_walkthrough_is_true(run, tmp_path):
     """Replay the README's five-minute walkthrough and compare with the output it shows."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = re.search(r"^(sop_sources/kecamatan-jenawi/layanan-ktp\.yml:\d+:\d+: error: .*)$", readme, re.M).group(1)
+    shown = re.search(r"^(sop_sources/kecamatan-jenawi/layanan-ktp\.yml:\d+:\d+: galat: .*)$", readme, re.M).group(1)
     assert run("new", "kecamatan-jenawi", "layanan-ktp", "--nama",
                "Layanan Kartu Tanda Penduduk Elektronik").exit_code == 0
     for name in ("instansi.yml", "layanan-ktp.yml"):

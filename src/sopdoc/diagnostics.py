@@ -32,6 +32,9 @@ class Location:
             return str(self.path)
 
 
+SEVERITY_WORDS = {Severity.ERROR: "galat", Severity.WARNING: "peringatan"}  # as the count line says
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     severity: Severity
@@ -49,13 +52,15 @@ class Diagnostic:
         return (str(loc.path), loc.line, loc.col, self.code, self.message)
 
     def format(self) -> str:
+        """`file:line:col: galat: message [SOPnnn]`, then `    saran: hint`: the shape of a
+        compiler's message, in the clerk's words."""
         loc = self.location
         text = (
-            f"{loc.display_path()}:{loc.line}:{loc.col}: {self.severity.value}: "
+            f"{loc.display_path()}:{loc.line}:{loc.col}: {SEVERITY_WORDS[self.severity]}: "
             f"{self.message} [{self.code}]"
         )
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    saran: {self.hint}"
         return text
 
 

@@ -38,8 +38,8 @@ from sopdoc.model import decrees_with_members
 from sopdoc.sources.loader import load_project
 
 SOPS = sorted(path.relative_to(CORPUS).as_posix() for path in CORPUS.glob("*/*.yml") if path.name != "instansi.yml")
-# `path:line:col: error: message [SOPnnn]`, as Diagnostic.format() writes it
-LOCATED = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): error: .+ \[SOP\d{3}\]$", re.MULTILINE)
+# `path:line:col: galat: message [SOPnnn]`, as Diagnostic.format() writes it
+LOCATED = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): galat: .+ \[SOP\d{3}\]$", re.MULTILINE)
 # A document that failed to build: `sopdoc: <office>/<name>: <why>`
 FAILED_DOCUMENT = re.compile(r"^sopdoc: [\w.-]+/[\w.-]+: .+$", re.MULTILINE)
 

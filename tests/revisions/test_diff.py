@@ -211,8 +211,8 @@ def test_an_invalid_version_is_located_and_exits_2(run, tmp_path):
     result = run("diff", str(old), str(new))
     assert result.exit_code == 2
     lines = result.output.splitlines()
-    assert lines[0].startswith("lama.yml:62:16: error: langkah 2: pelaksana 'operatr' tidak dikenal [SOP201]")
-    assert any(line.startswith(f"sop_sources/{JENAWI}:82:12: error: langkah 4:") for line in lines), lines
+    assert lines[0].startswith("lama.yml:62:16: galat: langkah 2: pelaksana 'operatr' tidak dikenal [SOP201]")
+    assert any(line.startswith(f"sop_sources/{JENAWI}:82:12: galat: langkah 4:") for line in lines), lines
     assert lines[-1] == f"sopdoc: lama.yml dan sop_sources/{JENAWI} tidak valid, jadi tidak dapat dibandingkan; " \
                         "perbaiki dahulu"
 

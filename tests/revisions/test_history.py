@@ -80,7 +80,7 @@ def test_an_invalid_old_version_is_located_at_rev_path(run, repo):
     edit(repo / NEW, "waktu: dua hari", "waktu: 2 hari")
     result = run("diff", NEW)
     assert result.exit_code == 2
-    assert result.output.startswith(f"HEAD:{NEW}:82:12: error: langkah 4: ")
+    assert result.output.startswith(f"HEAD:{NEW}:82:12: galat: langkah 4: ")
     assert result.output.endswith(f"sopdoc: HEAD:{NEW} tidak valid, jadi tidak dapat dibandingkan; perbaiki dahulu\n")
 
 

@@ -100,7 +100,7 @@ def test_serve_builds_serves_and_rebuilds_when_a_source_changes(tmp_path):
         source.write_text(replace_line(BASE_SOP, 2, "nama: [tidak ditutup"), encoding="utf-8")
         # The broken source is reported, where it is broken (what the message says is the YAML
         # tests' business); the last good site stays up.
-        output.wait_for(r"layanan-uji\.yml:[23]:\d+: error: ", 120, "the broken source's error")
+        output.wait_for(r"layanan-uji\.yml:[23]:\d+: galat: ", 120, "the broken source's error")
         assert "Layanan Uji Baru" in fetch(page)
     finally:
         process.send_signal(signal.SIGINT)

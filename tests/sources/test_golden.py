@@ -18,8 +18,8 @@ def test_twenty_mistakes_give_twenty_located_diagnostics(monkeypatch):
     result = CliRunner().invoke(cli, ["check", "sop_sources"])
     assert result.exit_code == 1
     assert result.stderr == ""
-    lines = [line for line in result.stdout.splitlines() if not line.startswith("    hint: ")]
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("    saran: ")]
     # twenty mistakes, one of them (a duplicate SOP nomor) said in both files that share it
     assert len(lines) == 22 and lines[-1] == "21 galat, 0 peringatan"
-    assert all(": error: " in line for line in lines[:-1])
+    assert all(": galat: " in line for line in lines[:-1])
     assert_golden("twenty-mistakes.txt", result.stdout)

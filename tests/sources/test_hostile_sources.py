@@ -15,7 +15,7 @@ SOPDOC = Path(sys.executable).parent / "sopdoc"
 
 
 def _errors(result) -> list[str]:
-    return [line for line in result.stdout.splitlines() if ": error: " in line]
+    return [line for line in result.stdout.splitlines() if ": galat: " in line]
 
 
 def test_a_hundred_thousand_nested_brackets_are_refused_at_once(tmp_path):
@@ -30,7 +30,7 @@ def test_control_characters_are_refused_where_they_stand(run, tmp_path):
     office_tree(tmp_path, sop=replace_line(BASE_SOP, 2, 'nama: "Layanan\\x01 Uji"'))
     result = run("check")
     assert result.exit_code == 1
-    assert _errors(result) == ["sop_sources/kecamatan-uji/layanan-uji.yml:2:7: error: 'nama' berisi karakter "
+    assert _errors(result) == ["sop_sources/kecamatan-uji/layanan-uji.yml:2:7: galat: 'nama' berisi karakter "
                                "U+0001 yang tidak dapat dicetak [SOP119]"]
 
 
@@ -39,7 +39,7 @@ def test_an_absurd_waktu_is_refused(run, tmp_path):
     result = run("check")
     assert result.exit_code == 1
     (error,) = _errors(result)
-    assert error.startswith("sop_sources/kecamatan-uji/layanan-uji.yml:14:12: error: langkah 1: waktu "
+    assert error.startswith("sop_sources/kecamatan-uji/layanan-uji.yml:14:12: galat: langkah 1: waktu "
                             "'99999999999999999999999999999999 detik' di luar batas")
     assert run("summary").exit_code == 1  # and no crash
 
@@ -50,7 +50,7 @@ def test_two_files_with_one_name_are_refused(run, tmp_path):
     (office / "layanan-uji-yaml.yml").rename(office / "layanan-uji.yaml")
     result = run("check")
     assert result.exit_code == 1
-    assert any("layanan-uji.yml:1:1: error: berkas 'layanan-uji.yml' dan 'layanan-uji.yaml' bernama sama" in line
+    assert any("layanan-uji.yml:1:1: galat: berkas 'layanan-uji.yml' dan 'layanan-uji.yaml' bernama sama" in line
                and "[SOP216]" in line for line in _errors(result)), result.stdout
 
 
@@ -59,11 +59,11 @@ def test_names_that_would_overwrite_another_output_are_refused(run, tmp_path):
                           layanan_uji_ttd=BASE_SOP.replace("KEC/UJI/1/2024", "KEC/UJI/3/2024"))
     (sources / "kecamatan-uji").rename(sources / "situs")
     errors = _errors(run("check"))
-    assert "sop_sources/situs/instansi.yml:1:1: error: nama folder instansi 'situs' dipakai sopdoc sendiri untuk " \
+    assert "sop_sources/situs/instansi.yml:1:1: galat: nama folder instansi 'situs' dipakai sopdoc sendiri untuk " \
            "keluaran atau situs [SOP216]" in errors
-    assert "sop_sources/situs/keputusan-sop-2024.yml:1:1: error: nama berkas 'keputusan-sop-2024.yml' bertabrakan " \
+    assert "sop_sources/situs/keputusan-sop-2024.yml:1:1: galat: nama berkas 'keputusan-sop-2024.yml' bertabrakan " \
            "dengan dokumen keputusan 'keputusan-sop-2024' [SOP216]" in errors
-    assert "sop_sources/situs/layanan-uji-ttd.yml:1:1: error: nama berkas 'layanan-uji-ttd.yml' bertabrakan " \
+    assert "sop_sources/situs/layanan-uji-ttd.yml:1:1: galat: nama berkas 'layanan-uji-ttd.yml' bertabrakan " \
            "dengan salinan bertanda tangan dari 'layanan-uji.pdf' [SOP216]" in errors
 
 
@@ -82,9 +82,9 @@ def test_links_out_of_the_sources_tree_are_refused_and_never_read(run, tmp_path)
     (inner / "aduan.yml").write_text(BASE_SOP)
     result = run("build", "--no-site")
     assert result.exit_code == 1
-    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    errors = [line for line in result.stderr.splitlines() if ": galat: " in line]
     for path in ("kecamatan-uji/tautan.yml", "kecamatan-tautan", "kecamatan-dalam/instansi.yml"):
-        assert f"sop_sources/{path}:1:1: error: '{Path(path).name}' adalah tautan ke luar folder sumber [SOP215]" \
+        assert f"sop_sources/{path}:1:1: galat: '{Path(path).name}' adalah tautan ke luar folder sumber [SOP215]" \
             in errors, result.stderr
     assert not (tmp_path / "build").exists()
 
@@ -107,5 +107,5 @@ def test_a_name_longer_than_word_allows_in_its_properties_still_builds(run, tmp_
 def test_an_actor_title_too_long_for_the_header_is_refused(run, tmp_path):
     office_tree(tmp_path, sop=replace_line(BASE_SOP, 10, "  petugas: " + "Petugas" * 30))
     errors = _errors(run("check"))
-    assert errors == ["sop_sources/kecamatan-uji/layanan-uji.yml:10:12: error: pelaksana: 'petugas' "
+    assert errors == ["sop_sources/kecamatan-uji/layanan-uji.yml:10:12: galat: pelaksana: 'petugas' "
                       "terlalu panjang (210 karakter; paling banyak 150) [SOP120]"]

@@ -16,8 +16,8 @@ def _warnings(result) -> list[str]:
     lines = result.stdout.splitlines()
     found = []
     for number, line in enumerate(lines):
-        if ": warning: " in line:
-            hint = lines[number + 1] if number + 1 < len(lines) and lines[number + 1].startswith("    hint: ") else ""
+        if ": peringatan: " in line:
+            hint = lines[number + 1] if number + 1 < len(lines) and lines[number + 1].startswith("    saran: ") else ""
             found.append(line + ("\n" + hint if hint else ""))
     return found
 
@@ -33,54 +33,54 @@ def _one_warning(run, tmp_path, name: str, content: str | bytes = "x: 1\n") -> s
 
 def test_a_notepad_txt_ending_is_named_with_the_name_to_give(run, tmp_path):
     assert _one_warning(run, tmp_path, "kecamatan-uji/layanan-sktm.yml.txt", BASE_SOP) == (
-        f"{OFFICE}/layanan-sktm.yml.txt:1:1: warning: berkas 'layanan-sktm.yml.txt' tidak dibaca karena namanya "
+        f"{OFFICE}/layanan-sktm.yml.txt:1:1: peringatan: berkas 'layanan-sktm.yml.txt' tidak dibaca karena namanya "
         "berakhir .txt [SOP265]\n"
-        "    hint: ganti namanya menjadi layanan-sktm.yml (di Windows Explorer, centang 'Ekstensi nama file' di menu "
+        "    saran: ganti namanya menjadi layanan-sktm.yml (di Windows Explorer, centang 'Ekstensi nama file' di menu "
         "Tampilan agar akhiran .txt terlihat)")
 
 
 def test_an_uppercase_ending_is_named(run, tmp_path):
     assert _one_warning(run, tmp_path, "kecamatan-uji/Layanan-Baru.YML", BASE_SOP) == (
-        f"{OFFICE}/Layanan-Baru.YML:1:1: warning: berkas 'Layanan-Baru.YML' tidak dibaca karena akhiran namanya "
+        f"{OFFICE}/Layanan-Baru.YML:1:1: peringatan: berkas 'Layanan-Baru.YML' tidak dibaca karena akhiran namanya "
         "'.YML' berhuruf besar [SOP265]\n"
-        "    hint: ganti namanya menjadi layanan-baru.yml")
+        "    saran: ganti namanya menjadi layanan-baru.yml")
 
 
 def test_a_word_document_is_not_a_source(run, tmp_path):
     assert _one_warning(run, tmp_path, "kecamatan-uji/SOP Layanan.docx", b"PK\x03\x04") == (
-        f"{OFFICE}/SOP Layanan.docx:1:1: warning: berkas 'SOP Layanan.docx' tidak dibaca: bukan berkas sumber; "
+        f"{OFFICE}/SOP Layanan.docx:1:1: peringatan: berkas 'SOP Layanan.docx' tidak dibaca: bukan berkas sumber; "
         "sopdoc hanya membaca berkas .yml [SOP265]\n"
-        "    hint: sopdoc tidak membaca dokumen Word; tulis SOP-nya sebagai berkas .yml (kerangkanya dibuat dengan "
+        "    saran: sopdoc tidak membaca dokumen Word; tulis SOP-nya sebagai berkas .yml (kerangkanya dibuat dengan "
         "'sopdoc new')")
 
 
 def test_a_text_file_may_be_a_source_to_rename(run, tmp_path):
     assert _one_warning(run, tmp_path, "kecamatan-uji/catatan.txt") == (
-        f"{OFFICE}/catatan.txt:1:1: warning: berkas 'catatan.txt' tidak dibaca: bukan berkas sumber; sopdoc hanya "
+        f"{OFFICE}/catatan.txt:1:1: peringatan: berkas 'catatan.txt' tidak dibaca: bukan berkas sumber; sopdoc hanya "
         "membaca berkas .yml [SOP265]\n"
-        "    hint: bila berkas ini berisi sumber SOP, ganti namanya menjadi catatan.yml")
+        "    saran: bila berkas ini berisi sumber SOP, ganti namanya menjadi catatan.yml")
 
 
 def test_any_other_file_is_named(run, tmp_path):
     assert _one_warning(run, tmp_path, "kecamatan-uji/scan.pdf", b"%PDF-1.4") == (
-        f"{OFFICE}/scan.pdf:1:1: warning: berkas 'scan.pdf' tidak dibaca: bukan berkas sumber; sopdoc hanya "
+        f"{OFFICE}/scan.pdf:1:1: peringatan: berkas 'scan.pdf' tidak dibaca: bukan berkas sumber; sopdoc hanya "
         "membaca berkas .yml [SOP265]\n"
-        "    hint: pindahkan berkas ini keluar dari folder sumber bila tidak diperlukan")
+        "    saran: pindahkan berkas ini keluar dari folder sumber bila tidak diperlukan")
 
 
 def test_a_file_in_a_subfolder_of_an_office(run, tmp_path):
     assert _one_warning(run, tmp_path, "kecamatan-uji/arsip/2023/layanan-lama.yml", BASE_SOP) == (
-        f"{OFFICE}/arsip/2023/layanan-lama.yml:1:1: warning: berkas 'layanan-lama.yml' tidak dibaca karena berada "
+        f"{OFFICE}/arsip/2023/layanan-lama.yml:1:1: peringatan: berkas 'layanan-lama.yml' tidak dibaca karena berada "
         "di subfolder 'arsip/2023' [SOP265]\n"
-        "    hint: sopdoc hanya membaca berkas yang langsung berada di folder kecamatan-uji; pindahkan ke sana bila "
+        "    saran: sopdoc hanya membaca berkas yang langsung berada di folder kecamatan-uji; pindahkan ke sana bila "
         "berkas ini sumber SOP")
 
 
 def test_an_image_that_is_not_the_logo(run, tmp_path):
     assert _one_warning(run, tmp_path, "kecamatan-uji/logo-lama.png", png_bytes()) == (
-        f"{OFFICE}/logo-lama.png:1:1: warning: gambar 'logo-lama.png' tidak dibaca: instansi.yml tidak menyebutnya "
+        f"{OFFICE}/logo-lama.png:1:1: peringatan: gambar 'logo-lama.png' tidak dibaca: instansi.yml tidak menyebutnya "
         "sebagai logo [SOP265]\n"
-        "    hint: bila ini logo instansi, tulis 'logo: logo-lama.png' di instansi.yml; bila tidak dipakai, "
+        "    saran: bila ini logo instansi, tulis 'logo: logo-lama.png' di instansi.yml; bila tidak dipakai, "
         "pindahkan keluar dari folder sumber")
 
 
@@ -95,21 +95,21 @@ def test_the_logo_is_read_beside_instansi_or_in_a_subfolder(run, tmp_path):
 
 def test_instansi_yaml_is_not_read_as_an_sop(run, tmp_path):
     assert _one_warning(run, tmp_path, "kecamatan-uji/instansi.yaml", BASE_INSTANSI) == (
-        f"{OFFICE}/instansi.yaml:1:1: warning: berkas 'instansi.yaml' tidak dibaca: berkas instansi harus bernama "
+        f"{OFFICE}/instansi.yaml:1:1: peringatan: berkas 'instansi.yaml' tidak dibaca: berkas instansi harus bernama "
         "instansi.yml [SOP265]\n"
-        "    hint: folder ini sudah punya instansi.yml; hapus salah satunya")
+        "    saran: folder ini sudah punya instansi.yml; hapus salah satunya")
 
 
 def test_instansi_yaml_alone_is_to_be_renamed(run, tmp_path):
     write_tree(tmp_path, {"kecamatan-uji/instansi.yaml": BASE_INSTANSI, "kecamatan-uji/layanan-uji.yml": BASE_SOP})
     result = run("check")
     assert result.exit_code == 1
-    assert f"{OFFICE}/instansi.yml:1:1: error: folder 'kecamatan-uji' tidak punya instansi.yml [SOP214]" \
+    assert f"{OFFICE}/instansi.yml:1:1: galat: folder 'kecamatan-uji' tidak punya instansi.yml [SOP214]" \
         in result.stdout
     assert _warnings(result) == [
-        f"{OFFICE}/instansi.yaml:1:1: warning: berkas 'instansi.yaml' tidak dibaca: berkas instansi harus bernama "
+        f"{OFFICE}/instansi.yaml:1:1: peringatan: berkas 'instansi.yaml' tidak dibaca: berkas instansi harus bernama "
         "instansi.yml [SOP265]\n"
-        "    hint: ganti namanya menjadi instansi.yml"]
+        "    saran: ganti namanya menjadi instansi.yml"]
 
 
 def test_a_yaml_ending_is_read_as_a_source(run, tmp_path):
@@ -118,22 +118,22 @@ def test_a_yaml_ending_is_read_as_a_source(run, tmp_path):
                           .replace("  keputusan: sop-2024", "  keputusan: sop-2025")})
     result = run("check")
     assert result.exit_code == 1  # read: its unknown decree is an error
-    assert f"{OFFICE}/layanan-dua.yaml:4:14: error: keputusan 'sop-2025' tidak dikenal di instansi.yml" in result.stdout
+    assert f"{OFFICE}/layanan-dua.yaml:4:14: galat: keputusan 'sop-2025' tidak dikenal di instansi.yml" in result.stdout
     assert _warnings(result) == []
 
 
 def test_a_source_at_the_top_of_the_tree(run, tmp_path):
     assert _one_warning(run, tmp_path, "layanan-sktm.yml", BASE_SOP) == (
-        "sop_sources/layanan-sktm.yml:1:1: warning: berkas 'layanan-sktm.yml' tidak dibaca karena berada di luar "
+        "sop_sources/layanan-sktm.yml:1:1: peringatan: berkas 'layanan-sktm.yml' tidak dibaca karena berada di luar "
         "folder instansi [SOP264]\n"
-        "    hint: pindahkan ke folder instansinya (folder berisi instansi.yml, mis. kecamatan-uji/)")
+        "    saran: pindahkan ke folder instansinya (folder berisi instansi.yml, mis. kecamatan-uji/)")
 
 
 def test_other_files_at_the_top_of_the_tree(run, tmp_path):
     assert _one_warning(run, tmp_path, "Daftar SOP.docx", b"PK") == (
-        "sop_sources/Daftar SOP.docx:1:1: warning: berkas 'Daftar SOP.docx' tidak dibaca: bukan berkas sumber; "
+        "sop_sources/Daftar SOP.docx:1:1: peringatan: berkas 'Daftar SOP.docx' tidak dibaca: bukan berkas sumber; "
         "sopdoc hanya membaca berkas .yml [SOP265]\n"
-        "    hint: sopdoc tidak membaca dokumen Word; tulis SOP-nya sebagai berkas .yml (kerangkanya dibuat dengan "
+        "    saran: sopdoc tidak membaca dokumen Word; tulis SOP-nya sebagai berkas .yml (kerangkanya dibuat dengan "
         "'sopdoc new')")
 
 
@@ -141,18 +141,18 @@ def test_an_office_one_folder_too_deep(run, tmp_path):
     office_tree(tmp_path)
     write_tree(tmp_path, {"kabupaten/kecamatan-lain/instansi.yml": BASE_INSTANSI})
     assert _warnings(run("check")) == [
-        "sop_sources/kabupaten/kecamatan-lain/instansi.yml:1:1: warning: berkas 'instansi.yml' tidak dibaca: folder "
+        "sop_sources/kabupaten/kecamatan-lain/instansi.yml:1:1: peringatan: berkas 'instansi.yml' tidak dibaca: folder "
         "instansi harus langsung berada di folder sop_sources, bukan di 'kabupaten/kecamatan-lain' [SOP265]\n"
-        "    hint: pindahkan folder 'kecamatan-lain' (bersama instansi.yml-nya) ke sop_sources/"]
+        "    saran: pindahkan folder 'kecamatan-lain' (bersama instansi.yml-nya) ke sop_sources/"]
 
 
 def test_a_folder_without_sources_has_its_files_named(run, tmp_path):
     office_tree(tmp_path)
     write_tree(tmp_path, {"kecamatan-baru/instansi.yml.txt": BASE_INSTANSI})
     assert _warnings(run("check")) == [
-        "sop_sources/kecamatan-baru/instansi.yml.txt:1:1: warning: berkas 'instansi.yml.txt' tidak dibaca karena "
+        "sop_sources/kecamatan-baru/instansi.yml.txt:1:1: peringatan: berkas 'instansi.yml.txt' tidak dibaca karena "
         "namanya berakhir .txt [SOP265]\n"
-        "    hint: ganti namanya menjadi instansi.yml (di Windows Explorer, centang 'Ekstensi nama file' di menu "
+        "    saran: ganti namanya menjadi instansi.yml (di Windows Explorer, centang 'Ekstensi nama file' di menu "
         "Tampilan agar akhiran .txt terlihat)"]
 
 
@@ -190,7 +190,7 @@ def test_warnings_exit_0_unless_strict_and_an_office_folder_or_file_given_alone(
     assert run("check").exit_code == 0
     assert run("check", "--strict").exit_code == 1
     alone = run("check", "sop_sources/kecamatan-uji")
-    assert alone.exit_code == 0 and [line.split(": warning:")[0] for line in _warnings(alone)] == [
+    assert alone.exit_code == 0 and [line.split(": peringatan:")[0] for line in _warnings(alone)] == [
         f"{OFFICE}/dokumen.docx:1:1"]
     file_only = run("check", "sop_sources/kecamatan-uji/layanan-uji.yml")
     assert file_only.stdout == "Tidak ada masalah.\n"

@@ -138,15 +138,15 @@ def test_an_empty_decrees_table_end_to_end(run, tmp_path):
     office_tree(tmp_path, instansi=WITHOUT_DECREES + "keputusan:\n",
                 layanan_dua=BASE_SOP.replace("KEC/UJI/1/2024", "KEC/UJI/2/2024"))
     expected = (
-        "sop_sources/kecamatan-uji/instansi.yml:8:1: error: " + EMPTY_DECREES[0] + " [SOP109]\n"
-        "    hint: " + EMPTY_DECREES[1] + "\n"
+        "sop_sources/kecamatan-uji/instansi.yml:8:1: galat: " + EMPTY_DECREES[0] + " [SOP109]\n"
+        "    saran: " + EMPTY_DECREES[1] + "\n"
         "1 galat, 0 peringatan\n")
     whole = run("check")
     assert (whole.exit_code, whole.output) == (1, expected)
     one_file = run("check", "sop_sources/kecamatan-uji/layanan-dua.yml")  # instansi.yml's errors still shown
     assert (one_file.exit_code, one_file.output) == (1, expected)
     build = run("build", "--no-site")
-    assert build.exit_code == 1 and build.stderr.count("error:") == 1 and "[SOP109]" in build.stderr
+    assert build.exit_code == 1 and build.stderr.count("galat:") == 1 and "[SOP109]" in build.stderr
     assert not (tmp_path / "build").exists()
 
 

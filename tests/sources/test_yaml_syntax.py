@@ -141,7 +141,7 @@ def test_a_yaml_mistake_is_said_where_it_is(run, tmp_path, parser, text, line, c
     office_tree(tmp_path, sop=text)
     result = run("check")
     assert result.exit_code == 1
-    assert _reported(result) == [f"{SOP}:{line}:{col}: error: {message} [SOP103]", f"    hint: {hint}"]
+    assert _reported(result) == [f"{SOP}:{line}:{col}: galat: {message} [SOP103]", f"    saran: {hint}"]
 
 
 def test_a_colon_ending_text_in_brackets_is_said_so(run, tmp_path, parser):
@@ -149,8 +149,8 @@ def test_a_colon_ending_text_in_brackets_is_said_so(run, tmp_path, parser):
     office_tree(tmp_path, sop=replace_line(BASE_SOP, 2, "nama: Layanan Uji", "kategori: [Pengantar RT:, KTP]"))
     reported = _reported(run("check"))
     if parser == "libyaml":
-        assert reported == [f"{SOP}:3:24: error: tanda ':' di dalam teks dibaca sebagai pemisah kunci dan nilai "
-                            "[SOP103]", f"    hint: {QUOTING}, mis. [\"Surat: asli\", KTP]"]
+        assert reported == [f"{SOP}:3:24: galat: tanda ':' di dalam teks dibaca sebagai pemisah kunci dan nilai "
+                            "[SOP103]", f"    saran: {QUOTING}, mis. [\"Surat: asli\", KTP]"]
     else:
         assert reported[0].endswith("'nilai' harus berupa teks, bukan pemetaan (kunci: nilai) [SOP108]")
 
@@ -162,8 +162,8 @@ def test_a_missing_colon_in_a_real_sop_is_reported_on_its_own_line(run, tmp_path
     text = sop.read_text(encoding="utf-8")
     assert text.splitlines()[58] == "    waktu: 15 menit"
     sop.write_text(replace_line(text, 59, "    waktu 15 menit"), encoding="utf-8")
-    errors = [line for line in run("check").stdout.splitlines() if ": error: " in line]
-    assert errors == ["sop_sources/kecamatan-jenawi/penanganan-aduan.yml:59:5: error: tanda ':' tidak ada setelah "
+    errors = [line for line in run("check").stdout.splitlines() if ": galat: " in line]
+    assert errors == ["sop_sources/kecamatan-jenawi/penanganan-aduan.yml:59:5: galat: tanda ':' tidak ada setelah "
                       "nama kunci [SOP103]"]
 
 
@@ -176,24 +176,24 @@ def test_an_unclosed_quote_in_a_real_sop_is_reported_at_the_quote(run, tmp_path,
     assert text.splitlines()[2].startswith("nama: Layanan Kartu")
     sop.write_text(replace_line(text, 3, 'nama: "Layanan Kartu Tanda Penduduk Elektronik (E-KTP)'), encoding="utf-8")
     result = run("check")
-    assert [line for line in result.stdout.splitlines() if ": error: " in line] == [
-        "sop_sources/kecamatan-jumapolo/layanan-e-ktp.yml:3:7: error: tanda kutip dibuka di sini tetapi tidak ditutup "
+    assert [line for line in result.stdout.splitlines() if ": galat: " in line] == [
+        "sop_sources/kecamatan-jumapolo/layanan-e-ktp.yml:3:7: galat: tanda kutip dibuka di sini tetapi tidak ditutup "
         "di baris ini, sehingga teks sampai tanda kutip di baris 45 terbaca sebagai satu nilai [SOP103]"]
 
 
 def test_a_key_written_twice_is_its_own_error(run, tmp_path, parser):
     office_tree(tmp_path, sop=replace_line(BASE_SOP, 3, "nama: Layanan Lain", "lampiran:"))
     assert _reported(run("check"))[:2] == [
-        f"{SOP}:3:1: error: kunci 'nama' ditulis dua kali (pertama di baris 2) [SOP106]",
-        "    hint: hapus salah satu; hanya satu nilai yang dapat berlaku"]
+        f"{SOP}:3:1: galat: kunci 'nama' ditulis dua kali (pertama di baris 2) [SOP106]",
+        "    saran: hapus salah satu; hanya satu nilai yang dapat berlaku"]
 
 
 def test_a_file_not_in_utf8_names_the_byte_and_what_it_probably_is(run, tmp_path):
     write_tree(tmp_path, {"kecamatan-uji/instansi.yml": BASE_INSTANSI,
                           "kecamatan-uji/layanan-uji.yml": BASE_SOP.replace("Layanan Uji", "Layanan Café").encode("cp1252")})
     assert _reported(run("check")) == [
-        f"{SOP}:2:18: error: berkas bukan teks UTF-8 [SOP102]",
-        "    hint: simpan berkas sebagai teks UTF-8 (di editor: Save As > Encoding UTF-8); bita 0xE9 di sini mungkin "
+        f"{SOP}:2:18: galat: berkas bukan teks UTF-8 [SOP102]",
+        "    saran: simpan berkas sebagai teks UTF-8 (di editor: Save As > Encoding UTF-8); bita 0xE9 di sini mungkin "
         "'é' yang tersimpan sebagai ANSI/Windows-1252"]
 
 
@@ -201,16 +201,16 @@ def test_a_utf16_file_is_named_so(run, tmp_path):
     write_tree(tmp_path, {"kecamatan-uji/instansi.yml": BASE_INSTANSI,
                           "kecamatan-uji/layanan-uji.yml": BASE_SOP.encode("utf-16")})
     assert _reported(run("check")) == [
-        f"{SOP}:1:1: error: berkas bukan teks UTF-8 [SOP102]",
-        "    hint: berkas ini tersimpan sebagai UTF-16 ('Unicode'); simpan berkas sebagai teks UTF-8 (di editor: "
+        f"{SOP}:1:1: galat: berkas bukan teks UTF-8 [SOP102]",
+        "    saran: berkas ini tersimpan sebagai UTF-16 ('Unicode'); simpan berkas sebagai teks UTF-8 (di editor: "
         "Save As > Encoding UTF-8)"]
 
 
 @pytest.mark.parametrize("text", ["", "# hanya komentar\n", "\n\n"], ids=["empty", "comments-only", "blank-lines"])
 def test_an_empty_file_is_said_to_be_empty(run, tmp_path, text):
     office_tree(tmp_path, sop=text)
-    assert _reported(run("check")) == [f"{SOP}:1:1: error: berkas kosong [SOP109]",
-                                       "    hint: jalankan 'sopdoc new' untuk membuat kerangka SOP"]
+    assert _reported(run("check")) == [f"{SOP}:1:1: galat: berkas kosong [SOP109]",
+                                       "    saran: jalankan 'sopdoc new' untuk membuat kerangka SOP"]
 
 
 def _mutations(count: int, seed: int):
@@ -257,8 +257,8 @@ def test_no_syntax_error_reaches_the_clerk_in_english_or_outside_the_file(tmp_pa
 
 def _warnings(result) -> list[str]:
     lines = result.stdout.splitlines()
-    return [line for number, line in enumerate(lines) if ": warning: " in line or
-            (line.startswith("    hint: ") and ": warning: " in lines[number - 1])]
+    return [line for number, line in enumerate(lines) if ": peringatan: " in line or
+            (line.startswith("    saran: ") and ": peringatan: " in lines[number - 1])]
 
 
 @pytest.mark.parametrize("line, new, col, kept, example", [
@@ -272,16 +272,16 @@ def test_a_hash_after_one_space_behind_text_is_warned_at_the_hash(run, tmp_path,
     result = run("check")
     assert result.exit_code == 0  # a warning
     assert _warnings(result) == [
-        f"{SOP}:{line}:{col}: warning: teks setelah ' #' dianggap komentar dan tidak dibaca (yang terbaca hanya "
-        f"'{kept}') [SOP266]", f"    hint: {COMMENT_HINT.format(example)}"]
+        f"{SOP}:{line}:{col}: peringatan: teks setelah ' #' dianggap komentar dan tidak dibaca (yang terbaca hanya "
+        f"'{kept}') [SOP266]", f"    saran: {COMMENT_HINT.format(example)}"]
     assert run("check", "--strict").exit_code == 1
 
 
 def test_a_hash_after_a_list_item_of_text_is_warned(run, tmp_path, parser):
     office_tree(tmp_path, sop=BASE_SOP + "kategori:\n  - Pelayanan #1\n")
     assert _warnings(run("check")) == [
-        f"{SOP}:28:15: warning: teks setelah ' #' dianggap komentar dan tidak dibaca (yang terbaca hanya "
-        "'Pelayanan') [SOP266]", f"    hint: {COMMENT_HINT.format(chr(34).join(['- ', 'Pelayanan #1', '']))}"]
+        f"{SOP}:28:15: peringatan: teks setelah ' #' dianggap komentar dan tidak dibaca (yang terbaca hanya "
+        "'Pelayanan') [SOP266]", f"    saran: {COMMENT_HINT.format(chr(34).join(['- ', 'Pelayanan #1', '']))}"]
 
 
 @pytest.mark.parametrize("sop", [
@@ -309,5 +309,5 @@ def test_the_corpus_gives_no_new_warning(run, tmp_path):
     shutil.copytree(CORPUS, tmp_path / "sop_sources")
     result = run("check")
     assert result.exit_code == 0
-    codes = [line.rsplit("[", 1)[1] for line in result.stdout.splitlines() if ": warning: " in line]
+    codes = [line.rsplit("[", 1)[1] for line in result.stdout.splitlines() if ": peringatan: " in line]
     assert codes == ["SOP263]", "SOP263]"]  # the two officials without a name, as before
