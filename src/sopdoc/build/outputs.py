@@ -106,7 +106,9 @@ def _decree_pdf(job: DecreeJob) -> bytes:
 def _decree_docx(job: DecreeJob) -> bytes:
     from sopdoc.render.docx.keputusan import render_bundle_docx
 
-    return render_bundle_docx(job.text)
+    # the members' own DOCX, written before the decree in the same build: imported, not laid out again
+    member_docx = [sop_path(job.out, sop, "docx").read_bytes() for sop in job.members]
+    return render_bundle_docx(job.text, member_docx)
 
 
 @dataclass(frozen=True)

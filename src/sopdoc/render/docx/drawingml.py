@@ -86,6 +86,10 @@ class TextShape:
 Shape = SymbolShape | ArrowShape | TextShape
 
 
+_VML_SHAPE = "{urn:schemas-microsoft-com:vml}shape"
+_VML_SPID = "{urn:schemas-microsoft-com:office:office}spid"
+
+
 def _tag(name: str) -> str:
     prefix, local = name.split(":")
     return f"{{{NS[prefix]}}}{local}"
@@ -233,12 +237,15 @@ _WATERMARK = """<w:r xmlns:w="{w}" xmlns:v="urn:schemas-microsoft-com:vml" xmlns
  o:connectangles="270,180,90,0"/>
 <v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>
 <o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
-<v:shape id="PowerPlusWaterMarkObject{id}" o:spid="_x0000_s{id}" type="#_x0000_t136"
+<v:shape id="{prefix}{id}" o:spid="{spid}{id}" type="#_x0000_t136"
  style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;rotation:{rotation};z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin"
  o:allowincell="f" fillcolor="#{colour}" stroked="f"><v:fill opacity=".5"/>
 <v:textpath style="font-family:&quot;Liberation Sans&quot;;font-size:1pt;font-weight:bold" string="{text}"/>
 <w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>"""
 WATERMARK_COLOUR = "E06666"  # half transparent: a light red the page stays readable through
+WATERMARK_SHAPE_PREFIX = "PowerPlusWaterMarkObject"  # Word's name for it, by which LibreOffice knows it
+VML_SPID_PREFIX = "_x0000_s"
+VML_ID_BASE = 2048  # VML shape ids start above 2048: the watermark of drawing id n is VML shape 2048 + n
 
 
 def add_watermark(paragraph, mark: str, page_width: int, page_height: int, ids: DrawingIds) -> None:
@@ -247,7 +254,8 @@ def add_watermark(paragraph, mark: str, page_width: int, page_height: int, ids: 
     width = page_width * 0.55 / 12700  # EMU -> pt
     height = width * 0.4
     rotation = 330 if page_width > page_height else 315
-    xml = _WATERMARK.format(w=NS["w"], id=2048 + ids.take(1),  # VML shape ids start above 2048
+    xml = _WATERMARK.format(w=NS["w"], id=VML_ID_BASE + ids.take(1), prefix=WATERMARK_SHAPE_PREFIX,
+                            spid=VML_SPID_PREFIX,
                             width=f"{width:.1f}", height=f"{height:.1f}",
                             rotation=rotation, colour=WATERMARK_COLOUR, text=escape(mark, {'"': "&quot;"}))
     paragraph._p.append(parse_xml(xml))
@@ -278,3 +286,32 @@ class DrawingIds:
     def picture_added(self, picture) -> None:
         """`picture`: the InlineShape python-docx returned."""
         self._next = max(self._next, int(picture._inline.docPr.id) + 1)
+
+    def adopt(self, *trees) -> None:
+        """Give the drawings of `trees` (the body and headers of another document sopdoc wrote,
+        about to be moved into this one) ids of their own here: its ids 1...n become the next n
+        ids of this document. Every id this module and python-docx's pictures write moves with
+        them: wp:docPr and wps:cNvPr (and the names that end in the id), the anchors' z-order
+        above Z_ORDER_BASE, and the watermark's VML shape ids."""
+        frames = [element for tree in trees for element in tree.iter(_tag("wp:docPr"), _tag("wps:cNvPr"))]
+        anchors = [element for tree in trees for element in tree.iter(_tag("wp:anchor"))]
+        marks = [element for tree in trees for element in tree.iter(_VML_SHAPE)
+                 if element.get("id", "").startswith(WATERMARK_SHAPE_PREFIX)]
+        used = [int(element.get("id")) for element in frames]
+        used += [int(element.get("id")[len(WATERMARK_SHAPE_PREFIX):]) - VML_ID_BASE for element in marks]
+        if not used:
+            return
+        offset = self.take(max(used)) - 1
+        for element in frames:
+            old = element.get("id")
+            new = str(int(old) + offset)
+            element.set("id", new)
+            stem, _, number = (element.get("name") or "").rpartition(" ")
+            if number == old:
+                element.set("name", f"{stem} {new}")
+        for element in anchors:
+            element.set("relativeHeight", str(int(element.get("relativeHeight")) + offset))
+        for element in marks:
+            number = int(element.get("id")[len(WATERMARK_SHAPE_PREFIX):]) + offset
+            element.set("id", f"{WATERMARK_SHAPE_PREFIX}{number}")
+            element.set(_VML_SPID, f"{VML_SPID_PREFIX}{number}")

@@ -5,19 +5,20 @@ office can open, review and print. The decree's text is the same DecreeText the 
 from __future__ import annotations
 
 from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from sopdoc.render.content import DecreeText, office_address
+from sopdoc.render.content import DecreeText, draft_mark, office_address
 from sopdoc.render.docx.wordml import (
     add_field, cell_grid, double_rule_below, emu, fixed_layout, save_reproducibly, set_font, set_run,
     table_borders, unbreakable,
 )
-from sopdoc.layout.plan import PAPER, plan_layout
+from sopdoc.layout.plan import PAPER
+from sopdoc.render.docx.bundle import Bundle
 from sopdoc.render.docx.drawingml import DrawingIds
-from sopdoc.render.docx.lampiran import LampiranWriter, mark_every_page, set_core_properties, setup_styles
+from sopdoc.render.docx.lampiran import mark_every_page, set_core_properties, setup_styles
 from sopdoc.layout.textmetrics import FONT_FAMILY, mm
 
 BODY_PT = 11
@@ -146,19 +147,21 @@ class DecreeWriter:
                     run.font.underline = True
 
 
-def render_bundle_docx(text: DecreeText) -> bytes:
-    """The decree, then every lampiran as a landscape section with its own page numbers."""
+def render_bundle_docx(text: DecreeText, lampiran_docx: list[bytes]) -> bytes:
+    """The decree, then every lampiran as a landscape section with its own page numbers.
+    `lampiran_docx`: the members' built DOCX, in lampiran order, imported as they are
+    (`bundle.py`): no member is laid out again."""
     doc = Document()
-    first = text.members[0] if text.members else None
-    if first is not None:
-        setup_styles(doc, plan_layout(first))
+    if text.members:
+        setup_styles(doc)  # the lampiran's own, the same for every one
     set_font(doc.styles["Normal"], FONT_FAMILY)
     DecreeWriter(doc, text).write(doc.sections[0])
     ids = DrawingIds(doc)  # one count of drawing ids for every lampiran
     mark_every_page(doc.sections[0], text.draft_mark, ids)
-    for sop in text.members:
-        section = doc.add_section(WD_SECTION.NEW_PAGE)
-        LampiranWriter(doc, sop, plan_layout(sop), ids).write(section, "SECTIONPAGES", text.draft_mark)
+    bundle = Bundle(doc, ids)
+    for sop, lampiran in zip(text.members, lampiran_docx, strict=True):
+        # a draft lampiran carries the mark already; one in force gets it in a draft bundle
+        bundle.append(lampiran, text.draft_mark if draft_mark(sop) is None else None)
     set_core_properties(doc, f"{text.title} Nomor {text.nomor}", text.office.nama,
                         f"Tentang {text.tentang}")
     return save_reproducibly(doc, text.tanggal)

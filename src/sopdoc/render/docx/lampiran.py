@@ -15,19 +15,19 @@ from docx.shared import Pt
 
 from sopdoc.render.docx.wordml import (
     EMU_PER_TWIP, add_field, cant_split, cell_grid, emu, exact_lines, fixed_layout, mark_header_row,
-    restart_page_numbers, save_reproducibly, set_font, set_paragraph_style, set_run, span_cells, table_borders,
+    save_reproducibly, set_font, set_paragraph_style, set_run, span_cells, table_borders,
     twips, word_2013_layout,
 )
 from sopdoc.render.docx.drawingml import (
     ArrowShape, DrawingIds, Shape, ShapeText, SymbolShape, TextShape, add_drawing, add_watermark, grouped,
 )
 from sopdoc.layout.geometry import FlowPage
-from sopdoc.layout.plan import PAD_X, PAD_Y, LayoutPlan
+from sopdoc.layout.plan import BODY, PAD_X, PAD_Y, LayoutPlan
 from sopdoc.model import Sop
 from sopdoc.render.content import (
     draft_mark, identity_grid, identity_rows, lampiran_heading, office_address, running_header,
 )
-from sopdoc.layout.textmetrics import FONT_FAMILY, mm
+from sopdoc.layout.textmetrics import FONT_FAMILY, TextStyle, mm
 
 # The flowchart table's body text: the plan's line height, exactly (one style, not per paragraph)
 PLAN_LINES_STYLE = "SOPBaris"
@@ -35,18 +35,20 @@ NODE_TEXT_PT = 7  # a symbol's text (connector letter), as the PDF's diagram pri
 TINY_PT = 1  # the paragraph between tables, and the one that opens a flowchart page
 
 
-def setup_styles(doc, plan: LayoutPlan) -> None:
+def setup_styles(doc, body: TextStyle = BODY) -> None:
     """Document-wide styles and layout: the body font for every script, the flowchart's exact
-    lines, and Word 2013 table placement (where the shapes expect the lanes)."""
+    lines, and Word 2013 table placement (where the shapes expect the lanes). `body`: the plan's
+    body text, which is BODY in every plan: so every lampiran has the same styles, and a bundle
+    set up with them holds any lampiran's body as it is."""
     if PLAN_LINES_STYLE in [style.name for style in doc.styles]:
         return
     word_2013_layout(doc)
     normal = doc.styles["Normal"]
-    set_font(normal, FONT_FAMILY, plan.body.size_pt)
+    set_font(normal, FONT_FAMILY, body.size_pt)
     normal.paragraph_format.space_after = 0
     plan_lines = doc.styles.add_style(PLAN_LINES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     plan_lines.base_style = normal
-    exact_lines(plan_lines, plan.body.size_pt * plan.body.line_height)
+    exact_lines(plan_lines, body.size_pt * body.line_height)
 
 
 def mark_every_page(section, mark: str | None, ids: DrawingIds) -> None:
@@ -60,13 +62,13 @@ def mark_every_page(section, mark: str | None, ids: DrawingIds) -> None:
 
 
 class LampiranWriter:
-    """Writes one lampiran into the last section of `doc` (its own document, or a bundle)."""
+    """Writes one lampiran into its own document, `doc`. A Keputusan's bundle imports that
+    document as it is (`bundle.py`): its numbering and draft mark are made for the bundle there."""
 
-    def __init__(self, doc, sop: Sop, plan: LayoutPlan, ids: DrawingIds | None = None) -> None:
-        """`ids`: the document's drawing ids, when it already holds drawings (a bundle)."""
+    def __init__(self, doc, sop: Sop, plan: LayoutPlan) -> None:
         self.sop, self.plan = sop, plan
         self.doc = doc
-        self.ids = ids or DrawingIds(doc)
+        self.ids = DrawingIds(doc)
         self.line_pt = plan.body.size_pt * plan.body.line_height
 
     # -- paragraphs -------------------------------------------------------------------------
@@ -104,13 +106,11 @@ class LampiranWriter:
         return paragraph
 
     # -- document ---------------------------------------------------------------------------
-    def write(self, section, page_count_field: str = "NUMPAGES", mark: str | None = None) -> None:
-        """Set up `section` (the document's last) for this lampiran and write its pages.
-        In a bundle, `SECTIONPAGES` numbers each lampiran on its own, and `mark` is the bundle's
-        draft mark; on its own, the lampiran carries its SOP's."""
-        setup_styles(self.doc, self.plan)
-        self._setup_section(section, page_count_field)
-        mark_every_page(section, mark if page_count_field == "SECTIONPAGES" else draft_mark(self.sop), self.ids)
+    def write(self, section) -> None:
+        """Set up `section` (the document's only one) for this lampiran and write its pages."""
+        setup_styles(self.doc, self.plan.body)
+        self._setup_section(section)
+        mark_every_page(section, draft_mark(self.sop), self.ids)
         self._identity()
         for page in self.plan.pages:
             # the shapes hang from the paragraph that starts the page, placed on the page itself:
@@ -121,7 +121,7 @@ class LampiranWriter:
                 add_drawing(opening, grouped(shapes, self.ids, f"Diagram alir {page.number}"))
             self._flow_page(page)
 
-    def _setup_section(self, section, page_count_field: str) -> None:
+    def _setup_section(self, section) -> None:
         plan = self.plan
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = emu(plan.page_width), emu(plan.page_height)
@@ -130,10 +130,6 @@ class LampiranWriter:
         section.bottom_margin, section.left_margin = emu(bottom), emu(left)
         section.header_distance, section.footer_distance = emu(mm(7)), emu(mm(7))
         section.different_first_page_header_footer = True
-        if page_count_field == "SECTIONPAGES":  # in a bundle: own header and footer, numbered from 1
-            for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
-                part.is_linked_to_previous = False
-            restart_page_numbers(section)
         header = section.header.paragraphs[0]
         self._text(header, running_header(self.sop), size=7.5)
         for footer in (section.footer, section.first_page_footer):
@@ -142,8 +138,11 @@ class LampiranWriter:
             self._text(paragraph, "Halaman ")
             add_field(paragraph, "PAGE", "1")
             self._text(paragraph, " dari ")
-            # the cached value is what LibreOffice shows for SECTIONPAGES: the plan knows it
-            add_field(paragraph, page_count_field, str(1 + len(plan.pages)))
+            # a bundle makes it SECTIONPAGES, for which LibreOffice shows the cached value: the plan knows it
+            add_field(paragraph, "NUMPAGES", str(1 + len(plan.pages)))
+        # the first page's header is its own, empty (a draft's mark goes in it): a bundle imports
+        # this document's headers as they are, and inherits none from the section before
+        section.first_page_header.is_linked_to_previous = False
 
     def _table(self, rows: int, widths: list[int], borders: bool = True):
         table = self.doc.add_table(rows=rows, cols=len(widths))
