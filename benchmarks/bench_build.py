@@ -1,89 +1,191 @@
-"""Benchmark of `sopdoc build` on N synthetic SOPs (2–6 actors, 4–30 steps, decisions, loops).
+"""Benchmark of what a user waits for, on N synthetic SOPs (2–6 actors, 4–30 steps, decisions,
+loops) in offices of 50, with the public site: the real `sopdoc build` and `sopdoc serve` in
+subprocesses.
 
-Prints seconds per SOP for PDF, DOCX and SVG, the public site (MkDocs), the time of a rebuild
-with nothing changed and with one SOP changed, and peak memory. Figures, not assertions: the machines are shared.
+Prints the full build; a rebuild with nothing changed; a rebuild with one SOP's uraian changed;
+`sopdoc serve`'s save-to-page time (a source changed, the page polled over HTTP until the new
+text appears); the peak memory of the largest process. Repeated figures are medians. With
+--per-format, also seconds per SOP for PDF, DOCX and SVG built alone (in this process). Figures,
+not assertions: the machines are shared.
 
-    .venv/bin/python benchmarks/bench_build.py [N] [--jobs J]
+    .venv/bin/python benchmarks/bench_build.py [N] [--jobs J] [--repeat R] [--per-format]
+
+N = 1000 is the scale of a kabupaten; N = 200 is a quick run.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
+import signal
+import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
-from sopdoc.build.outputs import SOURCE_CACHE_FILE
-from sopdoc.build.pipeline import build
-from sopdoc.sources.loader import load_project
-from sopdoc.site.mkdocs_build import build_site
 from sopdoc.sources.synthetic import write_synthetic_tree
 
+SOPDOC = [sys.executable, "-m", "sopdoc"]
+MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 
-def timed(action):
+
+def children_peak_mb() -> float:
+    """The largest resident set of any finished child process (and its workers) so far."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def sopdoc_build(root: Path, jobs: int, *extra: str) -> tuple[float, str]:
+    """`sopdoc build` from the project root: (seconds, output)."""
     started = time.perf_counter()
-    result = action()
-    return time.perf_counter() - started, result
+    done = subprocess.run([*SOPDOC, "build", "sop_sources", "--jobs", str(jobs), *extra], cwd=root,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"sopdoc build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return seconds, done.stdout
 
 
-def peak_mb() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, workers
+def site_line(output: str) -> str:
+    return next((line for line in output.splitlines() if line.startswith("situs:")), "situs: ?")
+
+
+def edit_uraian(path: Path, mark: str) -> str:
+    """Put `mark` at the start of the SOP's first step's uraian (its text only); returns `mark`."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'^(  - uraian: ")(?:Diubah\w+ )?', rf"\g<1>{mark} ", text, count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    return mark
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+class Served:
+    """`sopdoc serve` in a subprocess, its output read as it comes."""
+
+    def __init__(self, root: Path, jobs: int) -> None:
+        self.process = subprocess.Popen([*SOPDOC, "serve", "sop_sources", "--port", "0", "--jobs", str(jobs)],
+                                        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        bufsize=1)
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        with self.process.stdout as stream:
+            for line in stream:
+                self.lines.append(line)
+
+    def wait_for(self, pattern: str, seconds: float, start: int = 0) -> re.Match:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for line in self.lines[start:]:
+                found = re.search(pattern, line)
+                if found:
+                    return found
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise SystemExit(f"sopdoc serve: {pattern!r} not printed:\n{''.join(self.lines[-40:])}")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(30)
+
+
+def per_format(sources: Path, root: Path, jobs: int) -> None:
+    from sopdoc.build.pipeline import build
+    from sopdoc.sources.loader import load_project
+
+    project, _ = load_project([sources])
+    sops = list(project.sops)
+    for fmt in ("pdf", "docx", "svg"):
+        started = time.perf_counter()
+        results = build(sops, (fmt,), root / f"only-{fmt}", jobs=jobs)
+        seconds = time.perf_counter() - started
+        assert not [r for r in results if r.error]
+        print(f"  {fmt:4s} alone: {seconds:7.2f} s wall, {seconds / len(sops):.3f} s/SOP "
+              f"(x{jobs} cores = {seconds * jobs / len(sops):.3f} core-s/SOP)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("count", nargs="?", type=int, default=200)
+    parser.add_argument("count", nargs="?", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each rebuild measured (median)")
+    parser.add_argument("--per-format", action="store_true", help="also each format built alone")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="sopdoc-bench-"))
     try:
-        sources, out = root / "sop_sources", root / "build"
+        sources = root / "sop_sources"
         paths = write_synthetic_tree(sources, args.count, seed=1)
-        load_time, (project, diagnostics) = timed(lambda: load_project([sources]))
-        assert not [d for d in diagnostics if d.is_error], "synthetic sources must be valid"
-        sops = list(project.sops)
-        steps = sum(len(s.langkah) for s in sops)
-        print(f"{len(sops)} SOP, {steps} langkah, {args.jobs} proses; load+check {load_time:.2f} s "
-              f"({1000 * load_time / len(sops):.1f} ms/SOP)")
-        per_format = {}
-        for fmt in ("pdf", "docx", "svg"):
-            target = root / f"only-{fmt}"
-            seconds, results = timed(lambda fmt=fmt, target=target: build(sops, (fmt,), target, jobs=args.jobs))
-            assert not [r for r in results if r.error]
-            per_format[fmt] = seconds
-            print(f"  {fmt:4s}: {seconds:7.2f} s wall, {seconds / len(sops):.3f} s/SOP "
-                  f"(x{args.jobs} cores = {seconds * args.jobs / len(sops):.3f} core-s/SOP)")
-        load_project([sources], cache_file=out / SOURCE_CACHE_FILE)  # as the first `sopdoc build` would
-        full, _ = timed(lambda: build(sops, ("pdf", "docx", "svg"), out, jobs=args.jobs))
-        print(f"full build (pdf+docx+svg): {full:.2f} s, {full / len(sops):.3f} s/SOP")
-        print(f"  projected for 1000 SOP on {args.jobs} cores: {1000 * full / len(sops) / 60:.1f} min")
-        shutil.copy(Path(__file__).resolve().parent.parent / "mkdocs.yml", root / "mkdocs.yml")
-        site_time, site = timed(lambda: build_site(project, out, root / "mkdocs.yml"))
-        site_mb = sum(p.stat().st_size for p in site.site_dir.rglob("*") if p.is_file()) / 2**20
-        print(f"site (pages + mkdocs build --strict): {site_time:.2f} s for {site.pages} pages, "
-              f"{site_mb:.0f} MB in site/")
+        shutil.copy(MKDOCS_YML, root / "mkdocs.yml")
+        print(f"{args.count} SOP in {(args.count + 49) // 50} offices, {args.jobs} processes")
+        if args.per_format:
+            per_format(sources, root, args.jobs)
 
-        def rebuild():  # what `sopdoc build` does: load (cached per file), check, build
-            project, _ = load_project([sources], cache_file=out / SOURCE_CACHE_FILE)
-            return build(list(project.sops), ("pdf", "docx", "svg"), out, jobs=args.jobs)
+        full, output = sopdoc_build(root, args.jobs)
+        print(f"full build (documents + site): {full:.1f} s, {full / args.count:.3f} s/SOP; {site_line(output)}")
+        pages = sum(1 for _ in (root / "site").rglob("index.html"))
+        print(f"  site/: {pages} pages, {sum(p.stat().st_size for p in (root / 'site').rglob('*') if p.is_file()) / 2**20:.0f} MB")
 
-        nothing, results = timed(rebuild)
-        assert all(r.skipped for r in results if r.kind == "sop")
-        print(f"rebuild, nothing changed: {nothing:.2f} s (load+check+compare)")
-        edited = paths[len(paths) // 2]
-        edited.write_text(edited.read_text().replace("waktu: ", "waktu: 1", 1))
-        one, results = timed(rebuild)
-        assert sum(1 for r in results if not r.skipped and r.kind == "sop") == 1
-        cached_load, _ = timed(lambda: load_project([sources], cache_file=out / SOURCE_CACHE_FILE))
-        print(f"rebuild, one SOP changed: {one:.2f} s (load+check from the cache: {cached_load:.2f} s; "
-              f"projected for 1000 SOP: {one + (1000 - len(sops)) * cached_load / len(sops):.2f} s)")
-        own, workers = peak_mb()
-        print(f"peak memory: main process {own:.0f} MB, largest worker {workers:.0f} MB")
+        nothing = []
+        for _ in range(args.repeat):
+            seconds, output = sopdoc_build(root, args.jobs)
+            assert "tidak berubah (" in site_line(output), output
+            nothing.append(seconds)
+        print(f"rebuild, nothing changed: {statistics.median(nothing):.2f} s (median of {args.repeat}: "
+              f"{', '.join(f'{s:.2f}' for s in nothing)}); {site_line(output)}")
+
+        one = []
+        for run in range(args.repeat):
+            edit_uraian(paths[(len(paths) // 2 + run) % len(paths)], f"Diubah{run}")
+            seconds, output = sopdoc_build(root, args.jobs)
+            assert "1 dibangun" in output, output
+            one.append(seconds)
+        print(f"rebuild, one SOP's uraian changed: {statistics.median(one):.2f} s (median of {args.repeat}: "
+              f"{', '.join(f'{s:.2f}' for s in one)}; its decree's bundle of 50 lampiran included); "
+              f"{site_line(output)}")
+        build_peak = children_peak_mb()
+
+        served = Served(root, args.jobs)
+        try:
+            url = served.wait_for(r"situs tersaji di (\S+)", 1800).group(1)
+            screen, finished = [], []
+            for run in range(args.repeat):
+                path = paths[(len(paths) // 3 + run) % len(paths)]
+                page = f"{url}{path.parent.name}/{path.stem}/"
+                mark = f"Disimpan{run}x{os.getpid()}"
+                start = len(served.lines)
+                time.sleep(1)  # a save is noticed by its time: apart from the previous one
+                saved = time.perf_counter()
+                edit_uraian(path, mark)
+                while mark not in fetch(page):
+                    time.sleep(0.05)
+                screen.append(time.perf_counter() - saved)
+                served.wait_for(r"^selesai dalam", 1800, start)
+                finished.append(time.perf_counter() - saved)
+            print(f"sopdoc serve, save -> page updated: {statistics.median(screen):.2f} s (median of {args.repeat}: "
+                  f"{', '.join(f'{s:.2f}' for s in screen)}); the whole rebuild with the decree bundle: "
+                  f"{statistics.median(finished):.2f} s")
+        finally:
+            served.stop()
+        print(f"peak memory, largest process: {build_peak:.0f} MB in sopdoc build, "
+              f"{children_peak_mb():.0f} MB with sopdoc serve")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -122,8 +122,9 @@ def decree_key(decree: Keputusan, office: Instansi, member_keys: list[str], form
 
 def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | None = None,
           force: bool = False, progress: Callable[[SopResult], None] | None = None,
-          site_url: str | None = None, keep_signed: bool = False) -> list[SopResult]:
-    """Build every SOP, then every Keputusan that has SOPs attached (in the formats made for one).
+          site_url: str | None = None, keep_signed: bool = False, decrees: bool = True) -> list[SopResult]:
+    """Build every SOP, then every Keputusan that has SOPs attached (in the formats made for one;
+    not with `decrees=False`, which `sopdoc serve` uses to show a changed page before the bundles).
     A document whose signed copy it would make stale is written with a warning, or with
     `keep_signed` not written at all (an error). The caller holds the output folder's lock
     (`lock.FolderLock`)."""
@@ -148,7 +149,7 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
                              "sop"))
     _run(todo, jobs, state, finished)
 
-    bundle_formats = decree_formats(formats)
+    bundle_formats = decree_formats(formats) if decrees else ()
     failed = {(r.office, r.slug) for r in results if r.error}
     todo = []
     for decree, office, members in (decrees_with_members(sops) if bundle_formats else []):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -73,6 +75,12 @@ class BuildRequest:
 def build_everything(request: BuildRequest) -> bool:
     """Documents, then the site, holding the output folder's lock (refused while another build
     holds it, or with `wait`, after it); prints progress and problems. False when anything failed."""
+    with _output_locked(request):
+        return _build_locked(request).ok
+
+
+@contextlib.contextmanager
+def _output_locked(request: BuildRequest):
     from sopdoc.build.lock import FolderLock
     from sopdoc.build.outputs import BUILD_LOCK_FILE
 
@@ -80,37 +88,69 @@ def build_everything(request: BuildRequest) -> bool:
         click.echo(f"menunggu build lain{f' (pid {pid})' if pid else ''} selesai", err=True)
 
     with FolderLock(request.out, BUILD_LOCK_FILE, wait=waiting if request.wait else None):
-        return _build_locked(request)
+        yield
 
 
-def _build_locked(request: BuildRequest) -> bool:
+@dataclass(frozen=True)
+class _Built:
+    ok: bool
+    project: Project | None = None  # as loaded, when its site was built
+    keys: dict | None = None  # (office, SOP) -> the input key of its documents
+
+
+def _build_locked(request: BuildRequest, screen_first: bool = False) -> _Built:
+    """The build, under the output folder's lock. `screen_first` (`sopdoc serve`): the SOPs'
+    documents, the site, and only then the decrees' bundles and the site again, so that a changed
+    page is on screen before the slow bundles are done."""
     from sopdoc.build.outputs import SOURCE_CACHE_FILE
     from sopdoc.site.config import find_site_config, site_url_of
 
     started = time.monotonic()
     project, diagnostics = load(request.paths, cache_file=request.out / SOURCE_CACHE_FILE)
     if report(diagnostics, request.strict, err=True):
-        return False
+        return _Built(False)
     if request.draft:
         project = project.as_drafts()
     site_config = find_site_config(request.paths)
-    failures = _build_documents(project, request, site_url_of(site_config) if site_config else None)
+    site_url = site_url_of(site_config) if site_config else None
+    skipped_site = _why_no_site(request, site_config)
+    if screen_first and skipped_site is None:
+        from sopdoc.site.mkdocs_build import UNCHANGED
+
+        results = _build_documents(project, request, site_url, decrees=False)
+        if (not any(result.error for result in results) and _decree_documents_exist(project, request.out)
+                and _build_site(project, request, site_config, results).mode != UNCHANGED):
+            click.echo(f"situs diperbarui dalam {time.monotonic() - started:.1f} detik")
+        results = _build_documents(project, request, site_url, reported=("keputusan",))
+    else:
+        results = _build_documents(project, request, site_url)
+    failures = [result for result in results if result.error]
+    built = False
     if request.draft:
-        click.echo("situs: dilewati (build --draf: draf tidak diterbitkan)")
-    elif request.site and not failures:
-        _build_site(project, request, site_config)
+        click.echo(f"situs: dilewati ({skipped_site})")
+    elif skipped_site is None and not failures:
+        _build_site(project, request, site_config, results)
+        built = True
+    elif skipped_site and not failures:
+        click.echo(f"situs: dilewati ({skipped_site})")
     click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {request.out}")
-    return not failures
+    return _Built(not failures, project if built else None, _input_keys(results) if built else None)
 
 
-def _build_documents(project: Project, request: BuildRequest, site_url: str | None) -> list:
-    """Every SOP's and decree's documents, with progress (a bar on a terminal, else a line per
-    document) and the counts; returns the failed results."""
+def _input_keys(results: list) -> dict[tuple[str, str], str]:
+    return {(result.office, result.slug): result.key for result in results if result.kind == "sop" and result.key}
+
+
+def _build_documents(project: Project, request: BuildRequest, site_url: str | None, *, decrees: bool = True,
+                     reported: tuple[str, ...] = ("sop", "keputusan")) -> list:
+    """Every SOP's documents and (with `decrees`) every decree's, with progress (a bar on a
+    terminal, else a line per document of the kinds `reported`) and the counts of those kinds;
+    returns every result."""
     from sopdoc.build.pipeline import build as build_documents
     from sopdoc.model import decrees_with_members
 
     sops = list(project.sops)
-    decree_count = len(decrees_with_members(sops)) if decree_formats(request.formats) else 0
+    decree_count = len(decrees_with_members(sops)) if decrees and decree_formats(request.formats) else 0
     failures, warnings = [], []
     interactive = sys.stdout.isatty()
 
@@ -118,13 +158,13 @@ def _build_documents(project: Project, request: BuildRequest, site_url: str | No
         if result.error:
             failures.append(result)
         warnings.extend((result, warning) for warning in result.warnings)
-        if not interactive:
+        if not interactive and result.kind in reported:
             state = "gagal" if result.error else ("tidak berubah" if result.skipped else "ditulis")
             click.echo(f"{state}: {result.office}/{result.slug}")
 
     def run(progress):
         return build_documents(sops, request.formats, request.out, jobs=request.jobs, force=request.force,
-                               progress=progress, site_url=site_url, keep_signed=request.strict)
+                               progress=progress, site_url=site_url, keep_signed=request.strict, decrees=decrees)
 
     if interactive:
         with click.progressbar(length=len(sops) + decree_count, label="Membangun", show_pos=True) as bar:
@@ -141,33 +181,73 @@ def _build_documents(project: Project, request: BuildRequest, site_url: str | No
         click.echo(f"sopdoc: PERINGATAN: {result.name}: {warning}", err=True)
     for kind, label in (("sop", "SOP"), ("keputusan", "keputusan")):
         mine = [r for r in results if r.kind == kind]
-        if kind == "sop" or mine:
+        if kind in reported and (kind == "sop" or mine):
             built = sum(1 for r in mine if not r.skipped and not r.error)
             skipped = sum(1 for r in mine if r.skipped)
             failed = sum(1 for r in mine if r.error)
             click.echo(f"{len(mine)} {label}: {built} dibangun, {skipped} tidak berubah, {failed} gagal")
-    return failures
+    return results
 
 
-def _build_site(project: Project, request: BuildRequest, site_config: Path | None) -> None:
-    """The public site, when this run can build it; otherwise says why not."""
+def _why_no_site(request: BuildRequest, site_config: Path | None) -> str | None:
+    """Why this run builds no site ("" for --no-site), or None when it does."""
     from sopdoc.site.config import covers_whole_tree
 
+    if request.draft:
+        return "build --draf: draf tidak diterbitkan"
+    if not request.site:
+        return ""  # --no-site: said by the user, not repeated
     if site_config is None:
-        click.echo("situs: dilewati (mkdocs.yml tidak ada di samping folder sumber)")
-    elif not covers_whole_tree(request.paths, site_config):
-        click.echo("situs: dilewati (hanya sebagian sumber yang dibangun; situs dibangun dari seluruh "
-                   "folder sumber)")
-    elif request.formats != FORMAT_NAMES:
-        click.echo(f"situs: dilewati (situs memerlukan semua format: {', '.join(FORMAT_NAMES)})")
-    else:
-        from sopdoc.site.mkdocs_build import build_site
+        return "mkdocs.yml tidak ada di samping folder sumber"
+    if not covers_whole_tree(request.paths, site_config):
+        return "hanya sebagian sumber yang dibangun; situs dibangun dari seluruh folder sumber"
+    if request.formats != FORMAT_NAMES:
+        return f"situs memerlukan semua format: {', '.join(FORMAT_NAMES)}"
+    return None
 
-        built_site = build_site(project, request.out, site_config)
+
+def _decree_documents_exist(project: Project, out: Path) -> bool:
+    """Whether every decree already has its documents (the site publishes them): not so in the
+    first build of an office."""
+    from sopdoc.build.outputs import decree_path
+    from sopdoc.model import decrees_with_members
+
+    return all(decree_path(out, office, decree, fmt).is_file()
+               for decree, office, _ in decrees_with_members(list(project.sops)) for fmt in decree_formats(FORMAT_NAMES))
+
+
+def _build_site(project: Project, request: BuildRequest, site_config: Path, results: list):
+    """The public site, from the documents of `results` (whose input keys stand for the SOPs'
+    models): only as far as it changed, all of it with --force."""
+    from sopdoc.site.mkdocs_build import FULL, PARTIAL, UNCHANGED, build_site
+
+    built_site = build_site(project, request.out, site_config, sop_keys=_input_keys(results), force=request.force)
+    if built_site.mode == UNCHANGED:
+        click.echo(f"situs: tidak berubah ({built_site.pages} halaman) -> {built_site.site_dir}")
+    elif built_site.mode == PARTIAL and not built_site.rebuilt:
+        click.echo(f"situs: dokumen diperbarui, halaman tidak berubah ({built_site.pages} halaman) -> "
+                   f"{built_site.site_dir}")
+    elif built_site.mode == PARTIAL:
+        click.echo(f"situs: {built_site.rebuilt} dari {built_site.pages} halaman dibangun ulang -> "
+                   f"{built_site.site_dir}")
+    else:
+        assert built_site.mode == FULL
         click.echo(f"situs: {built_site.pages} halaman -> {built_site.site_dir}")
-        for signed in built_site.stale_signatures:
-            click.echo(f"situs: peringatan: {signed} menandatangani versi lama dokumennya; yang diterbitkan "
-                       "PDF baru tanpa tanda tangan. Tandatangani ulang PDF yang baru.", err=True)
+    for signed in built_site.stale_signatures:
+        click.echo(f"situs: peringatan: {signed} menandatangani versi lama dokumennya; yang diterbitkan "
+                   "PDF baru tanpa tanda tangan. Tandatangani ulang PDF yang baru.", err=True)
+    return built_site
+
+
+def _warm_renderers() -> None:
+    """While serve waits for the first edit: import what a one-SOP rebuild runs in this process
+    and the first build may not have (it rendered in worker processes, and its site may not have
+    changed): the renderers and MkDocs with Material's plugins."""
+    import docx  # noqa: F401
+    import material.plugins.search.plugin  # noqa: F401
+    import material.plugins.tags.plugin  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+    import weasyprint  # noqa: F401
 
 
 @cli.command()
@@ -178,7 +258,8 @@ def _build_site(project: Project, request: BuildRequest, site_config: Path | Non
               help="Port di 127.0.0.1 (0: pilih port bebas).")
 def serve(paths, out, jobs, port) -> None:
     """Bangun dokumen dan situs, sajikan situs di http://127.0.0.1:PORT/, dan bangun ulang
-    setiap kali sumber atau mkdocs.yml berubah. Hentikan dengan Ctrl+C.
+    setiap kali sumber atau mkdocs.yml berubah; halaman yang terbuka di peramban dimuat ulang
+    sendiri. Hentikan dengan Ctrl+C.
     """
     from sopdoc.site.serve import SiteServer, source_snapshot, wait_for_change
     from sopdoc.site.config import covers_whole_tree, find_site_config, site_dir_of
@@ -191,33 +272,90 @@ def serve(paths, out, jobs, port) -> None:
         raise UserError("sopdoc serve memerlukan seluruh folder sumber (mis. sop_sources), "
                         "bukan satu instansi atau satu berkas", exit_code=2)
     watched = [*sources, config]
+    request = BuildRequest(sources, FORMAT_NAMES, out, jobs, wait=True)
+    last = _Built(False)
 
-    def rebuild() -> None:
+    def rebuild(changed: set[Path] | None) -> None:
         """One build; whatever goes wrong is reported and the last good site stays served."""
+        nonlocal last
         try:
-            build_everything(BuildRequest(sources, FORMAT_NAMES, out, jobs, wait=True))
+            with _output_locked(request):
+                shown = last.project is not None and changed is not None and _preview(request, config, last, changed)
+                last = _Built(False)  # not kept while the next project is loaded: a thousand SOPs weigh
+                built = _build_locked(request, screen_first=not shown)
+                last = built if built.project is not None else last
         except SopdocError as exc:
             click.echo(f"sopdoc: {exc}", err=True)
+            last = _Built(False)
         except Exception:
             click.echo("sopdoc: kesalahan internal saat membangun (bug di sopdoc); situs terakhir tetap "
                        f"tersaji. Rincian tersimpan di {save_log(traceback.format_exc())}", err=True)
+            last = _Built(False)
 
-    rebuild()
+    snapshot = source_snapshot(watched)  # before the first build: what changes during it is built next
+    rebuild(None)
     site_dir = site_dir_of(config)
     if not (site_dir / "index.html").is_file():
         raise UserError("situs belum pernah berhasil dibangun; perbaiki masalah di atas lalu jalankan lagi")
     try:
-        server = SiteServer(site_dir, port).start()
+        server = SiteServer(site_dir, port, reload=True).start()
     except OSError as exc:
         raise UserError(f"tidak dapat membuka port {port} di 127.0.0.1 ({exc.strerror}); pilih --port lain") from None
     click.echo(f"situs tersaji di {server.url} (Ctrl+C untuk berhenti)")
-    snapshot = source_snapshot(watched)
+    threading.Thread(target=_warm_renderers, daemon=True).start()
     try:
         while True:
-            snapshot = wait_for_change(watched, snapshot)
+            previous, snapshot = snapshot, wait_for_change(watched, snapshot)
             click.echo("sumber berubah; membangun ulang")
-            rebuild()
+            rebuild(_edited(previous, snapshot))
     except KeyboardInterrupt:
         click.echo("berhenti")
     finally:
         server.stop()
+
+
+def _edited(before: tuple, after: tuple) -> set[Path] | None:
+    """The files whose bytes may have changed between two snapshots, or None when files were
+    added or removed."""
+    old = {path: rest for path, *rest in before}
+    new = {path: rest for path, *rest in after}
+    if old.keys() != new.keys():
+        return None
+    return {Path(path) for path, rest in new.items() if old[path] != rest}
+
+
+def _preview(request: BuildRequest, site_config: Path, last: _Built, edited: set[Path]) -> bool:
+    """Put an edit on screen before the full rebuild: when only existing source files of some
+    offices changed, load those offices alone, build the changed SOPs' documents (no decree) and
+    the site from the last project with those offices replaced. The full rebuild that follows
+    loads and checks everything as `sopdoc build` does, reports, builds the decrees, and corrects
+    whatever this got wrong. False (nothing shown) whenever it cannot be done so simply."""
+    from sopdoc.build.pipeline import build as build_documents
+    from sopdoc.site.config import site_url_of
+    from sopdoc.site.mkdocs_build import build_site
+
+    started = time.monotonic()
+    entries = list(last.project.offices)
+    where = {entry.office.folder.resolve(): index for index, entry in enumerate(entries)}
+    folders = {path.resolve().parent for path in edited}
+    if not edited or any(path.suffix != ".yml" for path in edited) or not folders <= where.keys():
+        return False
+    for folder in folders:
+        office = entries[where[folder]].office
+        loaded, diagnostics = load([office.folder])
+        if diagnostics.error_count or len(loaded.offices) != 1 or loaded.offices[0].office.slug != office.slug:
+            return False
+        entries[where[folder]] = loaded.offices[0]
+    project = Project(tuple(entries))
+    changed = [sop for folder in folders for sop in entries[where[folder]].sops]
+    results = build_documents(changed, request.formats, request.out, jobs=request.jobs,
+                              site_url=site_url_of(site_config), decrees=False)
+    if any(result.error for result in results):
+        return False  # the full rebuild reports it
+    try:
+        built = build_site(project, request.out, site_config, sop_keys={**last.keys, **_input_keys(results)})
+    except SopdocError:
+        return False  # likewise
+    click.echo(f"situs diperbarui dalam {time.monotonic() - started:.1f} detik ({built.rebuilt} halaman); "
+               "memeriksa semua sumber dan membangun keputusan")
+    return True

@@ -5,13 +5,17 @@ Source text reaches a page only through escaping: Jinja's autoescape inside raw 
 the `md` filter (Markdown escapes, then HTML escapes) in Markdown text. MkDocs renders page titles
 and tags without escaping, so a clerk's `<script>` must already be `&lt;script&gt;` in the Markdown,
 and every page with source text in its title states the title in its front matter (see sop_page).
+
+Each SOP and office page has a key, a digest of everything it is made from; with `cached`, a page
+whose key is unchanged since the last site build is taken as it was, not rendered again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -19,11 +23,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from sopdoc.build.outputs import decree_stem, sop_path
+from sopdoc.fingerprint import code_fingerprint
 from sopdoc.indonesian import format_date
 from sopdoc.model import Instansi, Keputusan, Langkah, OfficeSops, Project, Sop, decrees_with_members
 from sopdoc.render.content import identity_dates, identity_grid, lampiran_heading, office_address
 from sopdoc.render.graphviz import svg_size_pt
 from sopdoc.site.downloads import Downloads, downloads_for
+from sopdoc.site.stamps import file_stamp
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLESHEET = "assets/sopdoc.css"  # named in mkdocs.yml (extra_css)
@@ -129,6 +135,7 @@ def tags_page() -> str:
 class SiteTree:
     files: dict[str, bytes | Path]  # relative path -> page text, or a document to publish as is
     stale_signatures: tuple[Path, ...]  # signed copies of older builds, published unsigned instead
+    keys: dict[str, str] = field(default_factory=dict)  # SOP and office pages: path -> what it is made from
 
 
 def published(project: Project) -> Project:
@@ -137,14 +144,41 @@ def published(project: Project) -> Project:
                          for entry in project.offices))
 
 
-def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
+def model_key(sop: Sop) -> str:
+    """A digest of the SOP's model (every value read from its sources, its office's included) and
+    of sopdoc's code. The build's input key (`pipeline.input_key`) covers the same and may stand
+    in for it."""
+    return _digest(code_fingerprint(), repr(sop))
+
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _offered(downloads: Downloads) -> list[tuple[str, str]]:
+    """What a page says of its downloads: the names and labels (which file stands behind a name
+    is the document's, not the page's)."""
+    return [(download.name, download.label) for download in downloads.files]
+
+
+def site_pages(project: Project, out: Path, site_name: str, *,
+               sop_keys: Mapping[tuple[str, str], str] | None = None,
+               cached: Callable[[str, str], bytes | None] | None = None) -> SiteTree:
     """The docs tree of the whole site, from the model and the documents built under `out`. Drafts
-    are left out, and so is a decree with a draft lampiran (its documents are drafts too)."""
+    are left out, and so is a decree with a draft lampiran (its documents are drafts too).
+
+    `sop_keys`: (office slug, SOP slug) -> a digest of the SOP's model (see `model_key`).
+    `cached(path, key)`: the page written for `key` by an earlier build, or None."""
     files: dict[str, bytes | Path] = {
         "index.md": home_page(published(project), site_name).encode(),
         TAGS_PAGE: tags_page().encode(),
         STYLESHEET: (TEMPLATES / "sopdoc.css").read_bytes(),
     }
+    keys: dict[str, str] = {}
     stale: list[Path] = []
 
     def publish(office: Instansi, stem: str) -> Downloads:
@@ -155,18 +189,34 @@ def site_pages(project: Project, out: Path, site_name: str) -> SiteTree:
             stale.append(downloads.stale_signature)
         return downloads
 
+    def page(name: str, key: str, render: Callable[[], str]) -> None:
+        keys[name] = key
+        text = cached(name, key) if cached else None
+        files[name] = text if text is not None else render().encode()
+
+    def key_of(sop: Sop) -> str:
+        found = sop_keys.get((sop.office.slug, sop.slug)) if sop_keys else None
+        return found or model_key(sop)
+
     for entry in project.offices:
         office = entry.office
+        sop_key = {sop.slug: key_of(sop) for sop in entry.sops}
         decrees = [(decree, publish(office, decree_stem(decree)), members)
                    for decree, _, members in decrees_with_members(list(entry.sops))
                    if not any(sop.is_draft for sop in members)]
         sops = tuple(sop for sop in entry.sops if not sop.is_draft)
-        files[f"{office.slug}/index.md"] = office_page(office, sops, decrees).encode()
+        office_key = _digest("office", repr(office), [(sop.slug, sop_key[sop.slug], sop.is_draft) for sop in entry.sops],
+                             [(decree.key, _offered(downloads), [sop.slug for sop in members])
+                              for decree, downloads, members in decrees])
+        page(f"{office.slug}/index.md", office_key, lambda: office_page(office, sops, decrees))
         for sop in sops:
-            svg = sop_path(out, sop, "svg").read_bytes()
-            files[f"{office.slug}/{sop.slug}.md"] = sop_page(sop, svg, publish(office, sop.slug)).encode()
+            svg = sop_path(out, sop, "svg")
+            downloads = publish(office, sop.slug)
+            key = _digest("sop", sop_key[sop.slug], file_stamp(svg), _offered(downloads))
+            page(f"{office.slug}/{sop.slug}.md", key,
+                 lambda sop=sop, svg=svg, downloads=downloads: sop_page(sop, svg.read_bytes(), downloads))
             files[f"{office.slug}/{sop.slug}.svg"] = svg
-    return SiteTree(files, tuple(stale))
+    return SiteTree(files, tuple(stale), keys)
 
 
 def navigation(project: Project) -> list[dict[str, str]]:
