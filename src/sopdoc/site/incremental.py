@@ -181,6 +181,18 @@ def partial_plugin(plan: Plan):
         def modified(self, name: str) -> bool:
             return name in (plan.write if self.writing else plan.read)
 
+        @event_priority(100)  # before the search plugin, which renders a template of the theme
+        def on_config(self, config):
+            theme_env = config.theme.get_env
+
+            def env_with_compiled_templates():
+                env = theme_env()
+                env.bytecode_cache = compiled_templates()
+                return env
+
+            config.theme.get_env = env_with_compiled_templates  # this build's theme only
+            return config
+
         @event_priority(-100)  # after every other plugin's files
         def on_files(self, files, *, config):
             for file in files:
@@ -193,7 +205,6 @@ def partial_plugin(plan: Plan):
             # 404.html and sitemap.xml depend on the menu, the set of pages and the site's date
             # only, which a partial build has unchanged: site/'s stay.
             config.theme.static_templates.clear()
-            env.bytecode_cache = compiled_templates()
             self.kept = {plugin.config.export_file for plugin in config.plugins.values()
                          if isinstance(plugin, TagsPlugin) and plugin.config.enabled and plugin.config.export}
             self.page_urls = [file.page.url if file.page else file.url for file in files.documentation_pages()]

@@ -155,7 +155,7 @@ def source_snapshot(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple(entries)
 
 
-def wait_for_change(paths: list[Path], previous: tuple, poll: float = 0.25, settle: float = 0.2) -> tuple:
+def wait_for_change(paths: list[Path], previous: tuple, poll: float = 0.2, settle: float = 0.1) -> tuple:
     """Block until the files under `paths` differ from `previous` and then stop changing (an
     editor may save in several writes); returns the new snapshot."""
     current = previous
