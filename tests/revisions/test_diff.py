@@ -20,6 +20,16 @@ def step_lines(output: str) -> list[str]:
     return [line.strip() for line in output.splitlines() if line.startswith("  Langkah ")]
 
 
+def diff_after(run, tmp_path, *edits: tuple[str, str], options: tuple[str, ...] = ()):
+    """`sopdoc diff lama.yml NEW OPTIONS` once `edits` were made to NEW, the Jenawi SOP in a temporary
+    project (lama.yml its copy as it was): each edit the one occurrence of a text, and what
+    replaces it."""
+    old, new = copy_sop(tmp_path)
+    for text, replacement in edits:
+        edit(tmp_path / new, text, replacement)
+    return run("diff", str(old), str(new), *options)
+
+
 def test_a_step_inserted_in_the_middle_is_one_insertion(run, tmp_path):
     old, new = copy_sop(tmp_path)
     insert_before_step_5(tmp_path / new)
@@ -37,10 +47,8 @@ def test_a_step_inserted_in_the_middle_is_one_insertion(run, tmp_path):
 
 
 def test_a_changed_waktu_shows_the_step_and_the_total_before_and_after(run, tmp_path):
-    old, new = copy_sop(tmp_path)
-    edit(tmp_path / new, "waktu: 10 menit\n    output: Data Pengaduan",
-         "waktu: 15 menit\n    output: Data Pengaduan")
-    result = run("diff", str(old), str(new))
+    result = diff_after(run, tmp_path, ("waktu: 10 menit\n    output: Data Pengaduan",
+                                        "waktu: 15 menit\n    output: Data Pengaduan"))
     assert result.exit_code == 1
     assert "Langkah\n  Langkah 2: Menerima input pengaduan\n    Waktu: 10 menit -> 15 menit\n" in result.output
     assert "Waktu\n  Total waktu: 2 hari 3 jam 10 menit -> 2 hari 3 jam 15 menit\n" in result.output
@@ -48,9 +56,7 @@ def test_a_changed_waktu_shows_the_step_and_the_total_before_and_after(run, tmp_
 
 
 def test_a_renamed_lane_is_told_once_and_no_step_changed(run, tmp_path):
-    old, new = copy_sop(tmp_path)
-    edit(tmp_path / new, "operator: Operator/Agen", "operator: Operator Layanan")
-    result = run("diff", str(old), str(new))
+    result = diff_after(run, tmp_path, ("operator: Operator/Agen", "operator: Operator Layanan"))
     assert result.exit_code == 1
     assert "Pelaksana\n  Pelaksana diganti nama: Operator/Agen -> Operator Layanan\n" in result.output
     assert step_lines(result.output) == []
@@ -84,9 +90,7 @@ def test_a_lane_added_and_one_removed(run, tmp_path):
 
 
 def test_a_retargeted_branch_is_shown_by_step_number(run, tmp_path):
-    old, new = copy_sop(tmp_path)
-    edit(tmp_path / new, "ya: 7 ", "ya: 6 ")
-    result = run("diff", str(old), str(new))
+    result = diff_after(run, tmp_path, ("ya: 7 ", "ya: 6 "))
     assert result.exit_code == 1
     assert step_lines(result.output) == ["Langkah 3: Mengklasifikasi pengaduan dan informasi atau bukan, jika "
                                          "informasi dapat langsung dijawab kembali oleh operator untuk diteruskan "
@@ -114,15 +118,13 @@ def test_a_moved_step_is_one_move(run, tmp_path):
 
 
 def test_a_removed_step_is_one_removal(run, tmp_path):
-    old, new = copy_sop(tmp_path)
-    edit(tmp_path / new, """  - uraian: Menginput tanggapan atas pengaduan yang diminta
+    step_6 = """  - uraian: Menginput tanggapan atas pengaduan yang diminta
     pelaksana: operator  # chosen: the operator enters the response into the system
     kelengkapan: Laporan Tanggapan Pengaduan
     waktu: 30 menit
     output: Laporan Tanggapan Pengaduan
-""", "")
-    edit(tmp_path / new, "ya: 7 ", "ya: 6 ")  # the same step as before, renumbered
-    result = run("diff", str(old), str(new))
+"""
+    result = diff_after(run, tmp_path, (step_6, ""), ("ya: 7 ", "ya: 6 "))  # the same step as before, renumbered
     assert result.exit_code == 1, result.output
     assert step_lines(result.output) == ["Langkah 6 dihapus: Menginput tanggapan atas pengaduan yang diminta"]
     assert "Total waktu: 2 hari 3 jam 10 menit -> 2 hari 2 jam 40 menit" in result.output
@@ -139,16 +141,16 @@ def test_the_last_step_removed_leaves_the_one_before_ending(tmp_path):
 
 
 def test_identity_fields_and_lists(run, tmp_path):
-    old, new = copy_sop(tmp_path)
-    edit(tmp_path / new, "nama: Penanganan Aduan Masyarakat", "nama: Penanganan Pengaduan Masyarakat")
-    edit(tmp_path / new, "tanggal_efektif: 2024-01-02", "tanggal_efektif: 2024-01-02\ntanggal_revisi: 2024-06-03")
-    edit(tmp_path / new, "  - ATK\n", "  - ATK\n  - Pemindai dokumen\n")
-    edit(tmp_path / new, "  - Printer\n", "")
-    edit(tmp_path / new, "kategori: [Pengaduan]", "kategori: [Pengaduan, Informasi]")
-    edit(tmp_path / new, "dari registrasi aduan sampai", "dari registrasi aduan daring sampai")
-    edit(tmp_path / new, "    uraian: Penetapan awal\n", "    uraian: Penetapan awal\n  - tanggal: 2024-06-03\n"
-                                                        "    uraian: Alat kerja diperbarui\n")
-    result = run("diff", str(old), str(new))
+    result = diff_after(
+        run, tmp_path,
+        ("nama: Penanganan Aduan Masyarakat", "nama: Penanganan Pengaduan Masyarakat"),
+        ("tanggal_efektif: 2024-01-02", "tanggal_efektif: 2024-01-02\ntanggal_revisi: 2024-06-03"),
+        ("  - ATK\n", "  - ATK\n  - Pemindai dokumen\n"),
+        ("  - Printer\n", ""),
+        ("kategori: [Pengaduan]", "kategori: [Pengaduan, Informasi]"),
+        ("dari registrasi aduan sampai", "dari registrasi aduan daring sampai"),
+        ("    uraian: Penetapan awal\n", "    uraian: Penetapan awal\n  - tanggal: 2024-06-03\n"
+                                       "    uraian: Alat kerja diperbarui\n"))
     assert result.exit_code == 1
     identity = result.output.split("Identitas\n")[1].split("\n\n")[0]
     assert identity.splitlines() == [
@@ -256,8 +258,6 @@ def test_colours_at_a_terminal(monkeypatch):
 
 
 def test_text_written_to_a_file(run, tmp_path):
-    old, new = copy_sop(tmp_path)
-    edit(tmp_path / new, "  - ATK\n", "")
-    result = run("diff", str(old), str(new), "--format", "md", "--out", "perubahan.md")
+    result = diff_after(run, tmp_path, ("  - ATK\n", ""), options=("--format", "md", "--out", "perubahan.md"))
     assert result.exit_code == 1 and result.output == "ditulis: perubahan.md\n"
     assert "- **Peralatan/Perlengkapan dihapus**: ATK\n" in (tmp_path / "perubahan.md").read_text(encoding="utf-8")

@@ -4,19 +4,12 @@ site/ never hold that script. (How fast: benchmarks/bench_build.py; no timing is
 
 from __future__ import annotations
 
-import shutil
-import signal
-import subprocess
-import sys
-import threading
-import time
 import urllib.request
-from pathlib import Path
 
-from conftest import BASE_SOP, SITE_CONFIG, office_tree
+from conftest import BASE_SOP, office_tree
+from serve_process import serving, until
 from sopdoc.site.serve import RELOAD_PATH, SiteServer
 
-SOPDOC = Path(sys.executable).parent / "sopdoc"
 MARKER = b'data-sopdoc-serve="muat-ulang"'
 
 
@@ -25,49 +18,10 @@ def fetch(url: str) -> tuple[bytes, dict[str, str]]:
         return response.read(), dict(response.headers)
 
 
-def until(condition, seconds: float, what: str):
-    """Poll `condition` until it holds; `seconds` only bounds a failure."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-class Lines:
-    """A process's output, read as it comes."""
-
-    def __init__(self, stream) -> None:
-        self.lines: list[str] = []
-        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _read(self, stream) -> None:
-        with stream:
-            for line in stream:
-                self.lines.append(line)
-
-    def rest(self, seconds: float) -> str:
-        """Everything, once the process closed its output."""
-        self._thread.join(seconds)
-        return self.text
-
-    @property
-    def text(self) -> str:
-        return "".join(list(self.lines))
-
-
 def test_an_edit_is_served_and_the_page_reloads_itself(tmp_path):
     sources = office_tree(tmp_path)
-    shutil.copy(SITE_CONFIG, tmp_path / "mkdocs.yml")
-    process = subprocess.Popen([str(SOPDOC), "serve", "sop_sources", "--port", "0", "--jobs", "1"], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-    output = Lines(process.stdout)
-    try:
-        url = until(lambda: next((line.split("situs tersaji di ")[1].split()[0] for line in list(output.lines)
-                                  if "situs tersaji di " in line), None), 300, f"the server's address:\n{output.text}")
+    with serving(tmp_path, "--jobs", "1") as served:
+        url = served.url
         page_url = url + "kecamatan-uji/layanan-uji/"
         page, headers = fetch(page_url)
         on_disk = (tmp_path / "site" / "kecamatan-uji" / "layanan-uji" / "index.html").read_bytes()
@@ -83,13 +37,9 @@ def test_an_edit_is_served_and_the_page_reloads_itself(tmp_path):
                           encoding="utf-8")
         until(lambda: b"Mengajukan permohonan tertulis" in fetch(page_url)[0], 300, "the edited step on the page")
         assert fetch(url + RELOAD_PATH.lstrip("/"))[0] != version  # what the open page's script sees: it reloads
-        until(lambda: "selesai dalam" in output.text.split("sumber berubah")[-1], 300, "the rebuild's end")
+        until(lambda: "selesai dalam" in served.output.text.split("sumber berubah")[-1], 300, "the rebuild's end")
         assert MARKER not in (tmp_path / "site" / "kecamatan-uji" / "layanan-uji" / "index.html").read_bytes()
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
-    text = output.rest(30)
-    assert process.returncode == 0, text
+    text = served.stopped()
     assert "situs diperbarui dalam" in text and "Traceback" not in text
 
 

@@ -33,8 +33,11 @@ DISPENSASI = "kecamatan-jumapolo/rekomendasi-dispensasi-nikah/"
 expect.set_options(timeout=PATIENCE_MS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for this module's tests. Module-scoped, not session-scoped: sync_playwright runs an
+    asyncio event loop until it exits, and a loop left running breaks asyncio.run() in the tests
+    collected after these (pyHanko signs with it: tests/sign/)."""
     assert CHROMIUM.is_file(), "Debian's chromium is installed by scripts/setup.sh"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

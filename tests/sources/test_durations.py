@@ -1,7 +1,7 @@
 """Waktu as clerks write it in real SOPs: compound values (`1 jam 30 menit`), products
 (`2 x 24 jam`) and ranges (`15-30 menit`, `1 s.d. 3 hari`), their located refusals, the total
-they make, and a full build that prints a range as written (the parser's own cases are in
-tests/test_waktu_and_indonesian.py)."""
+they make, and a full build that prints a range as written (the values are tests/waktu_cases.py's,
+the parser's own tests of them in tests/test_waktu_and_indonesian.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ import pdfplumber
 import pytest
 
 from conftest import BASE_SOP, build_site_project, diagnostics_of, office_tree, replace_line
+from waktu_cases import COMPOUND, COMPOUND_TOTAL, RANGES, REFUSALS
 
 from sopdoc.layout.plan import plan_layout
 from sopdoc.sources.loader import load_project
 
 WAKTU_LINE = 14  # `    waktu: 5 menit` of step 1 in BASE_SOP; the value starts at column 12
-GENERIC_HINT = ("tulis <jumlah> <satuan>, mis. '15 menit', '1 jam 30 menit', '15-30 menit' atau '2 x 24 jam'; "
-                "satuan: detik, menit, jam, hari, hari kerja, minggu, bulan, tahun")
 
 
 def only_sop(sources):
@@ -38,35 +37,20 @@ def with_waktu(*values: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("value, printed", [
-    ("1 jam 30 menit", "1 jam 30 menit"),
-    ("1 hari kerja 2 jam", "1 hari kerja 2 jam"),
-    ("2 hari 4 jam", "2 hari 4 jam"),
-    ("2 x 24 jam", "2 x 24 jam"),
-    ("2x24 jam", "2x24 jam"),
-    ("2 × 24 jam", "2 × 24 jam"),
-    ("3 X 24 Jam", "3 X 24 Jam"),
-    ("15-30 menit", "15-30 menit"),
-    ("15 - 30 menit", "15 - 30 menit"),
-    ("15–30 menit", "15–30 menit"),
-    ("1 s.d. 3 hari", "1 s.d. 3 hari"),
-    ("1 s/d 3 hari", "1 s/d 3 hari"),
-    ("1 sampai 3 hari", "1 sampai 3 hari"),
-    ("1 hingga 3 hari", "1 hingga 3 hari"),
-])
-def test_each_form_is_accepted_and_printed_as_written(tmp_path, value, printed):
+@pytest.mark.parametrize("value", [text for text, *_ in COMPOUND + RANGES])
+def test_each_form_is_accepted_and_printed_as_written(tmp_path, value):
     sop = only_sop(office_tree(tmp_path, sop=replace_line(BASE_SOP, WAKTU_LINE, f"    waktu: {value}")))
-    assert sop.langkah[0].waktu.as_written() == printed
+    assert sop.langkah[0].waktu.as_written() == value
     plan = plan_layout(sop)
     row = next(r for r in plan.pages[0].rows if r.kind == "step" and r.step == 1)
-    assert " ".join(row.cells["waktu"]) == printed
+    assert " ".join(row.cells["waktu"]) == value
 
 
 @pytest.mark.parametrize("waktu, total", [
     # the loop back from step 2 to step 1 is not counted: steps 1, 2 and 3
     (("15-30 menit", "10 menit", "5 menit"), "paling lama 45 menit"),
     (("1 s.d. 3 hari", "2 jam", "30 menit"), "paling lama 3 hari 2 jam 30 menit"),
-    (("1 jam 30 menit", "1 hari kerja 2 jam", "2 x 24 jam"), "1 hari kerja 51 jam 30 menit"),
+    COMPOUND_TOTAL,
     (("1 jam 30 menit", "15 - 30 menit", "5 menit"), "paling lama 2 jam 5 menit"),
     (("5 menit", "10 menit", "5 menit"), "20 menit"),
 ])
@@ -91,31 +75,7 @@ def test_a_range_off_the_longest_path_does_not_mark_the_total(tmp_path):
     assert sop.total_waktu.format() == "1 hari kerja 15 menit"
 
 
-@pytest.mark.parametrize("value, message, hint", [
-    ("30-15 menit", "waktu '30-15 menit': batas bawah (30 menit) harus lebih kecil dari batas atas (15 menit)",
-     "tulis batas yang lebih kecil lebih dahulu, mis. '15-30 menit'"),
-    ("3 s.d. 1 hari", "waktu '3 s.d. 1 hari': batas bawah (3 hari) harus lebih kecil dari batas atas (1 hari)",
-     "tulis batas yang lebih kecil lebih dahulu, mis. '15-30 menit'"),
-    ("1 hari 2 hari kerja", "waktu '1 hari 2 hari kerja' mencampur 'hari' dan 'hari kerja'",
-     "hari kalender dan hari kerja tidak dapat dijumlahkan: tulis salah satunya, mis. '3 hari kerja'"),
-    ("2 hari kerja 3 hari", "waktu '2 hari kerja 3 hari' mencampur 'hari' dan 'hari kerja'",
-     "hari kalender dan hari kerja tidak dapat dijumlahkan: tulis salah satunya, mis. '3 hari kerja'"),
-    ("1 jam 30 menit 15 menit", "waktu '1 jam 30 menit 15 menit': satuan 'menit' ditulis dua kali",
-     "tulis setiap satuan sekali saja, mis. '1 jam 30 menit'"),
-    ("30 menit 1 jam", "waktu '30 menit 1 jam': satuan harus urut dari yang terbesar", "tulis '1 jam 30 menit'"),
-    ("15 mnt", "waktu '15 mnt': satuan 'mnt' tidak dikenal", "maksud Anda 'menit'?"),
-    ("2 jm", "waktu '2 jm': satuan 'jm' tidak dikenal", "maksud Anda 'jam'?"),
-    ("1 hr", "waktu '1 hr': satuan 'hr' tidak dikenal", "maksud Anda 'hari'?"),
-    ("3 hari kerj", "waktu '3 hari kerj': satuan 'hari kerj' tidak dikenal", "maksud Anda 'hari kerja'?"),
-    ("5 mnit", "waktu '5 mnit': satuan 'mnit' tidak dikenal", "maksud Anda 'menit'?"),
-    ("2 bln", "waktu '2 bln': satuan 'bln' tidak dikenal", "maksud Anda 'bulan'?"),
-    ("30 detk", "waktu '30 detk': satuan 'detk' tidak dikenal", "maksud Anda 'detik'?"),
-    ("15-30 mnt", "waktu '15-30 mnt': satuan 'mnt' tidak dikenal", "maksud Anda 'menit'?"),
-    ("1,5 x 24 jam", "waktu '1,5 x 24 jam': pengali '1,5' harus bilangan bulat 1 atau lebih", "mis. '2 x 24 jam'"),
-    ("9999 x 24 jam", "waktu '9999 x 24 jam' di luar batas (paling banyak 9999 per satuan, 3 angka di belakang "
-     "koma)", "tulis dengan satuan yang lebih besar, mis. '3 bulan' alih-alih '90000 menit'"),
-    ("1 jam - 2 jam 30 menit", "waktu '1 jam - 2 jam 30 menit' tidak dapat dibaca", GENERIC_HINT),
-])
+@pytest.mark.parametrize("value, message, hint", REFUSALS)
 def test_refusals_are_located_at_the_value(tmp_path, value, message, hint):
     sources = office_tree(tmp_path, sop=replace_line(BASE_SOP, WAKTU_LINE, f"    waktu: {value}"))
     found = [(d.location.line, d.location.col, d.severity.value, d.code, d.message, d.hint)

@@ -7,22 +7,19 @@ word-level change is one running text, removed words struck through, added ones 
 
 from __future__ import annotations
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from sopdoc.render.pdf.html import TEMPLATES
+from sopdoc.render.pdf.html import TEMPLATE_ENV, TEMPLATES
 from sopdoc.render.pdf.writer import EmbeddedSource, PdfOptions, render_document, write_document
 from sopdoc.reproducible import epoch_of
 from sopdoc.revisions.compare import SopChanges
 from sopdoc.revisions.report import EMPTY, Kind, sections, summary
 
-_ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                   keep_trailing_newline=True)
 _CSS = Markup((TEMPLATES / "perubahan.css").read_text(encoding="utf-8"))
 
 
 def render_changes_html(changes: SopChanges) -> str:
-    return _ENV.get_template("perubahan.html.j2").render(
+    return TEMPLATE_ENV.get_template("perubahan.html.j2").render(
         changes=changes, css=_CSS, sections=sections(changes, arrow="→"), summary=summary(changes, arrow="→"),
         Kind=Kind, EMPTY=EMPTY, created=changes.date.isoformat())
 

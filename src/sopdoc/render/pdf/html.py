@@ -39,6 +39,8 @@ def header_cell(cell, rowspan: int = 1) -> Markup:
 
 
 def _environment() -> Environment:
+    """The one environment of the PDF templates (the lampiran, the Keputusan, the draft overlay and
+    render.pdf.changes' change sheet): each template compiled once per process."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["mm"] = um_to_css
@@ -47,7 +49,7 @@ def _environment() -> Environment:
     return env
 
 
-_ENV = _environment()
+TEMPLATE_ENV = _environment()
 # Read once per process: a worker renders many SOPs with the same sheets.
 _CSS = Markup((TEMPLATES / "lampiran.css").read_text(encoding="utf-8"))
 _DECREE_CSS = Markup((TEMPLATES / "keputusan.css").read_text(encoding="utf-8"))
@@ -65,7 +67,7 @@ def logo_uri(office: Instansi) -> str | None:
 
 def render_lampiran_html(sop: Sop, plan: LayoutPlan, diagrams_svg: dict[int, bytes]) -> str:
     """The whole lampiran as one HTML document; diagrams are inlined as data: URIs."""
-    return _ENV.get_template("lampiran.html.j2").render(
+    return TEMPLATE_ENV.get_template("lampiran.html.j2").render(
         sop=sop,
         plan=plan,
         css=_CSS,
@@ -83,7 +85,7 @@ def render_lampiran_html(sop: Sop, plan: LayoutPlan, diagrams_svg: dict[int, byt
 
 def render_decree_html(text: DecreeText, page_width: int, page_height: int) -> str:
     """The Keputusan itself (portrait), from the decided DecreeText."""
-    return _ENV.get_template("keputusan.html.j2").render(
+    return TEMPLATE_ENV.get_template("keputusan.html.j2").render(
         text=text, css=_DECREE_CSS, logo=logo_uri(text.office), address=office_address(text.office),
         page_width=um_to_css(page_width), page_height=um_to_css(page_height))
 
@@ -91,5 +93,5 @@ def render_decree_html(text: DecreeText, page_width: int, page_height: int) -> s
 def render_draft_overlay_html(mark: str, width_pt: float, height_pt: float) -> str:
     """One empty page bearing only the draft mark, laid over the pages of a lampiran in force
     that a draft decree carries."""
-    return _ENV.get_template("draf-lapis.html.j2").render(mark=mark, mark_size="120pt" if width_pt > height_pt
-                                                          else "90pt", width=width_pt, height=height_pt)
+    return TEMPLATE_ENV.get_template("draf-lapis.html.j2").render(
+        mark=mark, mark_size="120pt" if width_pt > height_pt else "90pt", width=width_pt, height=height_pt)
