@@ -69,18 +69,22 @@ class Diagnostics:
 
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
+        self._files_with_errors: set[Path] = set()  # asked after every file of a thousand: not searched
 
     def error(self, code: str, location: Location, message: str, hint: str | None = None) -> None:
-        self._items.append(Diagnostic(Severity.ERROR, code, location, message, hint))
+        self.add(Diagnostic(Severity.ERROR, code, location, message, hint))
 
     def warning(self, code: str, location: Location, message: str, hint: str | None = None) -> None:
-        self._items.append(Diagnostic(Severity.WARNING, code, location, message, hint))
+        self.add(Diagnostic(Severity.WARNING, code, location, message, hint))
 
     def add(self, diagnostic: Diagnostic) -> None:
         self._items.append(diagnostic)
+        if diagnostic.is_error:
+            self._files_with_errors.add(diagnostic.location.path)
 
     def extend(self, other: Diagnostics) -> None:
         self._items.extend(other._items)
+        self._files_with_errors |= other._files_with_errors
 
     def sorted(self) -> list[Diagnostic]:
         unique = {(d.sort_key(), d.severity, d.hint): d for d in self._items}
@@ -95,7 +99,7 @@ class Diagnostics:
         return sum(1 for d in self.sorted() if not d.is_error)
 
     def has_errors_in(self, path: Path) -> bool:
-        return any(d.is_error and d.location.path == path for d in self._items)
+        return path in self._files_with_errors
 
     def __len__(self) -> int:
         return len(self.sorted())

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -107,6 +107,7 @@ class Instansi:
     slug: str
     folder: Path
     source: Path  # instansi.yml
+    source_bytes: bytes = field(default=b"", repr=False, compare=False)  # as read: what the model came from
     pemerintah: str = source_key(Text("Baris 1 kop, mis. Pemerintah Kabupaten Karanganyar"), required=True)
     nama: str = source_key(Text("Baris 2 kop, mis. Kecamatan Jenawi"), required=True)
     alamat: str | None = source_key(Text("Alamat kantor"))
@@ -215,6 +216,7 @@ class Sop:
 
     slug: str
     source: Path
+    source_bytes: bytes = field(default=b"", repr=False, compare=False)  # as read: what the model came from
     office: Instansi
     nomor: str = source_key(Text("Nomor SOP, mis. KECJENAWI/YANUM/8/2024"), required=True)
     nama: str = source_key(Text("Nama SOP"), required=True)

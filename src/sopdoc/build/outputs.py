@@ -6,7 +6,9 @@ and the site all read this registry; adding a format is one `OutputFormat` here 
     <out>/<office>/keputusan-<key>.pdf|.docx        a decree with every lampiran
     <out>/<office>/<name>-ttd.pdf                   the copy `sopdoc sign` signed
     <out>/<office>/<name>-ttd-<YYYYMMDD-HHMMSS>.pdf  an earlier signed copy, kept when a rebuild is signed
-    <out>/.sopdoc-build.json, .sopdoc-sources.json  what the last build saw (see state.py)
+    <out>/.sopdoc-build.json, .sopdoc-sources.json  what the last build saw (see state.py, sources/cache.py)
+    <out>/.sopdoc-situs.json                        what the site was last built from (site/incremental.py)
+    <out>/.sopdoc-run.json                          what the last successful build read and left (unchanged.py)
     <out>/.sopdoc-lock                              one build at a time (see lock.py)
     <out>/situs/, situs-tema/, situs.yml            the site's pages, theme and MkDocs config
 """
@@ -25,6 +27,7 @@ from sopdoc.model import Instansi, Keputusan, Project, Sop
 BUILD_STATE_FILE = ".sopdoc-build.json"
 BUILD_LOCK_FILE = ".sopdoc-lock"  # held while a build writes into the folder
 SOURCE_CACHE_FILE = ".sopdoc-sources.json"
+RUN_RECORD_FILE = ".sopdoc-run.json"
 SITE_DOCS_FOLDER = "situs"
 SITE_THEME_FOLDER = "situs-tema"  # Material template overrides; outside the docs, so never published
 SITE_CONFIG_FILE = "situs.yml"

@@ -55,14 +55,15 @@ def _internal_error(slug: str, office: str, kind: str) -> SopResult:
 
 def input_key(sop: Sop, formats: tuple[str, ...], site_url: str | None = None) -> str:
     """Everything the documents of `sop` depend on. The model's repr holds every value read
-    from the sources; the source files' bytes are embedded in the PDF, comments included."""
+    from the sources; the source files' bytes, as read, are embedded in the PDF, comments included."""
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(repr(sop).encode())
     digest.update(",".join(formats).encode())
     digest.update((site_url or "").encode())
-    for path in (sop.source, sop.office.source, sop.office.logo):
-        if path is not None:
-            digest.update(path.read_bytes())
+    digest.update(sop.source_bytes)
+    digest.update(sop.office.source_bytes)
+    if sop.office.logo is not None:
+        digest.update(sop.office.logo.read_bytes())
     return digest.hexdigest()
 
 
@@ -125,49 +126,86 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
           site_url: str | None = None, keep_signed: bool = False, decrees: bool = True) -> list[SopResult]:
     """Build every SOP, then every Keputusan that has SOPs attached (in the formats made for one;
     not with `decrees=False`, which `sopdoc serve` uses to show a changed page before the bundles).
-    A document whose signed copy it would make stale is written with a warning, or with
+    A decree's formats are separate jobs, run side by side; its result is reported once all are
+    done. A document whose signed copy it would make stale is written with a warning, or with
     `keep_signed` not written at all (an error). The caller holds the output folder's lock
     (`lock.FolderLock`)."""
     state = BuildState(out / BUILD_STATE_FILE, forget=force)
     results: list[SopResult] = []
 
-    def finished(result: SopResult) -> None:
-        state.record(result.name, None if result.error else result.key)
+    def reported(result: SopResult) -> None:
         results.append(result)
         if progress:
             progress(result)
+
+    def finished(job: _Job, result: SopResult) -> None:
+        state.record(job.state_name, None if result.error else job.key, result.written)
+        reported(replace(result, key=job.key))
 
     sop_keys: dict[tuple[str, str], str] = {}
     todo = []
     for sop in sops:
         key = sop_keys[(sop.office.slug, sop.slug)] = input_key(sop, formats, site_url)
+        job = _Job(render_sop, (sop, formats, out, site_url, keep_signed), key, sop.office.slug, sop.slug, "sop")
         paths = tuple(sop_path(out, sop, fmt) for fmt in formats)
-        if state.is_current(f"{sop.office.slug}/{sop.slug}", key, paths):
-            finished(SopResult(sop.slug, sop.office.slug, paths, skipped=True, key=key))
+        if state.is_current(job.state_name, key, paths):
+            reported(SopResult(sop.slug, sop.office.slug, paths, skipped=True, key=key))
         else:
-            todo.append(_Job(render_sop, (sop, formats, out, site_url, keep_signed), key, sop.office.slug, sop.slug,
-                             "sop"))
+            todo.append(job)
     _run(todo, jobs, state, finished)
 
     bundle_formats = decree_formats(formats) if decrees else ()
     failed = {(r.office, r.slug) for r in results if r.error}
-    todo = []
+    todo, parts = [], _DecreeParts(reported)
     for decree, office, members in (decrees_with_members(sops) if bundle_formats else []):
         slug = decree_stem(decree)
         if any((office.slug, sop.slug) in failed for sop in members):
-            finished(SopResult(slug, office.slug, error="ada lampiran yang gagal dibangun", kind="keputusan"))
+            reported(SopResult(slug, office.slug, error="ada lampiran yang gagal dibangun", kind="keputusan"))
             continue
-        member_keys = {sop.slug: sop_keys[(office.slug, sop.slug)] for sop in members}
-        key = decree_key(decree, office, list(member_keys.values()), bundle_formats)
-        paths = [decree_path(out, office, decree, fmt) for fmt in bundle_formats]
-        if state.is_current(f"{office.slug}/{slug}", key, paths):
-            finished(SopResult(slug, office.slug, tuple(paths), skipped=True, key=key, kind="keputusan"))
-        else:
-            arguments = (decree, office, members, bundle_formats, out, site_url, keep_signed)
-            todo.append(_Job(render_decree, arguments, key, office.slug, slug, "keputusan"))
-    _run(todo, jobs, state, finished)
+        member_keys = [sop_keys[(office.slug, sop.slug)] for sop in members]
+        parts.expect(office.slug, slug, len(bundle_formats))
+        for fmt in bundle_formats:
+            key = decree_key(decree, office, member_keys, (fmt,))
+            job = _Job(render_decree, (decree, office, members, (fmt,), out, site_url, keep_signed), key,
+                       office.slug, slug, "keputusan", fmt)
+            path = decree_path(out, office, decree, fmt)
+            if state.is_current(job.state_name, key, (path,)):
+                parts.done(SopResult(slug, office.slug, (path,), skipped=True, key=key, kind="keputusan"))
+            else:
+                todo.append(job)
+
+    def finished_part(job: _Job, result: SopResult) -> None:
+        state.record(job.state_name, None if result.error else job.key, result.written)
+        parts.done(replace(result, key=job.key))
+    _run(todo, jobs, state, finished_part)
     state.save()
     return sorted(results, key=lambda r: (r.office, r.kind != "sop", r.slug))
+
+
+class _DecreeParts:
+    """A decree's formats, each its own job, reported as one result when the last is done: skipped
+    when every part was, failed when any part failed."""
+
+    def __init__(self, report: Callable[[SopResult], None]) -> None:
+        self._report = report
+        self._expected: dict[tuple[str, str], int] = {}
+        self._done: dict[tuple[str, str], list[SopResult]] = {}
+
+    def expect(self, office: str, slug: str, count: int) -> None:
+        self._expected[(office, slug)] = count
+
+    def done(self, part: SopResult) -> None:
+        parts = self._done.setdefault((part.office, part.slug), [])
+        parts.append(part)
+        if len(parts) < self._expected[(part.office, part.slug)]:
+            return
+        errors = [p.error for p in parts if p.error]
+        self._report(SopResult(
+            part.slug, part.office, tuple(path for p in parts for path in p.written),
+            skipped=all(p.skipped for p in parts), error="; ".join(errors) if errors else None,
+            key=" ".join(p.key for p in parts), kind="keputusan",
+            details="\n".join(p.details for p in parts if p.details) or None,
+            warnings=tuple(warning for p in parts for warning in p.warnings)))
 
 
 @dataclass(frozen=True)
@@ -178,20 +216,22 @@ class _Job:
     office: str
     slug: str
     kind: str
+    part: str = ""  # the format of a decree's job: each is recorded on its own
 
     @property
-    def name(self) -> str:
-        return f"{self.office}/{self.slug}"
+    def state_name(self) -> str:
+        return f"{self.office}/{self.slug}" + (f".{self.part}" if self.part else "")
 
 
-def _run(todo: list[_Job], jobs: int | None, state: BuildState, finished: Callable[[SopResult], None]) -> None:
+def _run(todo: list[_Job], jobs: int | None, state: BuildState,
+         finished: Callable[[_Job, SopResult], None]) -> None:
     """Run the jobs in worker processes, or here when there is one. Their entries in the build
     state are dropped first: a run cut short leaves nothing that claims to be current."""
-    state.invalidate(job.name for job in todo)
+    state.invalidate(job.state_name for job in todo)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
         for job in todo:
-            finished(replace(job.function(*job.arguments), key=job.key))
+            finished(job, job.function(*job.arguments))
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
         futures = {pool.submit(job.function, *job.arguments): job for job in todo}
@@ -201,4 +241,4 @@ def _run(todo: list[_Job], jobs: int | None, state: BuildState, finished: Callab
                 result = future.result()
             except Exception:  # the worker itself died (killed, out of memory): this job fails
                 result = _internal_error(job.slug, job.office, job.kind)
-            finished(replace(result, key=job.key))
+            finished(job, result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import threading
 import time
@@ -13,9 +14,11 @@ from pathlib import Path
 import click
 
 from sopdoc.build.outputs import FORMAT_NAMES, decree_formats
-from sopdoc.cli.common import (DEFAULT_OUT, UserError, cli, existing, load, paths_argument, report, save_log)
+from sopdoc.cli.common import (DEFAULT_OUT, UserError, cli, existing, load, paths_argument, report, report_lines,
+                               save_log)
 from sopdoc.errors import SopdocError
 from sopdoc.model import Project
+from sopdoc.site.result import PARTIAL, UNCHANGED, SiteResult
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -74,9 +77,56 @@ class BuildRequest:
 
 def build_everything(request: BuildRequest) -> bool:
     """Documents, then the site, holding the output folder's lock (refused while another build
-    holds it, or with `wait`, after it); prints progress and problems. False when anything failed."""
+    holds it, or with `wait`, after it); prints progress and problems. False when anything failed.
+    When nothing changed since the last build that succeeded, says again what it said, at once."""
+    from sopdoc.build.outputs import BUILD_LOCK_FILE, RUN_RECORD_FILE
+    from sopdoc.build.unchanged import RunRecord, inputs_digest, outputs_digest
+    from sopdoc.site.config import find_site_config, site_dir_of
+
     with _output_locked(request):
-        return _build_locked(request).ok
+        started = time.monotonic()
+        record_path = request.out / RUN_RECORD_FILE
+        site_config = find_site_config(request.paths)
+        site_dir = site_dir_of(site_config) if site_config else None
+        inputs = inputs_digest(_request_words(request), request.paths, [site_config] if site_config else [])
+        record = None if request.force else RunRecord.read(record_path)
+        not_outputs = (RUN_RECORD_FILE, BUILD_LOCK_FILE)
+        if record is not None and record.inputs == inputs and record.outputs == outputs_digest(
+                request.out, site_dir, not_outputs):
+            _say_again(record.said, request, started)
+            return True
+        RunRecord.discard(record_path)
+        built = _build_locked(request)
+        if built.ok:
+            RunRecord(inputs, outputs_digest(request.out, site_dir, not_outputs), built.said).save(record_path)
+        return built.ok
+
+
+def _request_words(request: BuildRequest) -> list[str]:
+    """What of the request and of this process the outputs and the messages depend on (messages
+    name files relative to the working folder)."""
+    return [sys.version, os.getcwd(), str(request.out.resolve()), ",".join(request.formats),
+            *(str(path.resolve()) for path in request.paths),
+            f"strict={request.strict} site={request.site} draft={request.draft}"]
+
+
+def _say_again(said: dict, request: BuildRequest, started: float) -> None:
+    """What the last build said, said again as a build that found everything current says it."""
+    from sopdoc.build.pipeline import SopResult
+
+    for line in said.get("diagnostics", []):
+        click.echo(line, err=True)
+    documents = _DocumentReport(request.formats, ("sop", "keputusan"), interactive=False)
+    results = [SopResult(slug, office, skipped=True, kind=kind) for kind, office, slug in said.get("documents", [])]
+    for result in results:
+        documents.record(result)
+    documents.summary(results)
+    site = said.get("site") or {}
+    if site.get("skipped"):
+        click.echo(f"situs: dilewati ({site['skipped']})")
+    elif "pages" in site:
+        _say_site(SiteResult(Path(site["dir"]), site["pages"], tuple(Path(path) for path in site["stale"]), UNCHANGED))
+    click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {request.out}")
 
 
 @contextlib.contextmanager
@@ -96,6 +146,7 @@ class _Built:
     ok: bool
     project: Project | None = None  # as loaded, when its site was built
     keys: dict | None = None  # (office, SOP) -> the input key of its documents
+    said: dict | None = None  # what a build with nothing changed says again (see _say_again)
 
 
 def _build_locked(request: BuildRequest, screen_first: bool = False) -> _Built:
@@ -107,6 +158,7 @@ def _build_locked(request: BuildRequest, screen_first: bool = False) -> _Built:
 
     started = time.monotonic()
     project, diagnostics = load(request.paths, cache_file=request.out / SOURCE_CACHE_FILE)
+    said_diagnostics = report_lines(diagnostics, err=True)
     if report(diagnostics, request.strict, err=True):
         return _Built(False)
     if request.draft:
@@ -115,8 +167,6 @@ def _build_locked(request: BuildRequest, screen_first: bool = False) -> _Built:
     site_url = site_url_of(site_config) if site_config else None
     skipped_site = _why_no_site(request, site_config)
     if screen_first and skipped_site is None:
-        from sopdoc.site.mkdocs_build import UNCHANGED
-
         results = _build_documents(project, request, site_url, decrees=False)
         if (not any(result.error for result in results) and _decree_documents_exist(project, request.out)
                 and _build_site(project, request, site_config, results).mode != UNCHANGED):
@@ -125,20 +175,65 @@ def _build_locked(request: BuildRequest, screen_first: bool = False) -> _Built:
     else:
         results = _build_documents(project, request, site_url)
     failures = [result for result in results if result.error]
-    built = False
-    if request.draft:
-        click.echo(f"situs: dilewati ({skipped_site})")
-    elif skipped_site is None and not failures:
-        _build_site(project, request, site_config, results)
-        built = True
-    elif skipped_site and not failures:
+    site: dict = {"skipped": skipped_site}
+    if skipped_site is None and not failures:
+        built_site = _build_site(project, request, site_config, results)
+        site = {"pages": built_site.pages, "dir": str(built_site.site_dir),
+                "stale": [str(path) for path in built_site.stale_signatures]}
+    elif skipped_site and (not failures or request.draft):
         click.echo(f"situs: dilewati ({skipped_site})")
     click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {request.out}")
-    return _Built(not failures, project if built else None, _input_keys(results) if built else None)
+    said = {"diagnostics": said_diagnostics, "site": site, "documents": _in_build_order(project, results)}
+    built = "pages" in site
+    return _Built(not failures, project if built else None, _input_keys(results) if built else None, said)
+
+
+def _in_build_order(project: Project, results: list) -> list[list[str]]:
+    """(kind, office, name) of each document in the order a build that renders none reports them:
+    the SOPs as loaded, then the decrees."""
+    from sopdoc.build.outputs import decree_stem
+    from sopdoc.model import decrees_with_members
+
+    order = [("sop", sop.office.slug, sop.slug) for sop in project.sops]
+    order += [("keputusan", office.slug, decree_stem(decree)) for decree, office, _ in
+              decrees_with_members(list(project.sops))]
+    done = {(result.kind, result.office, result.slug) for result in results}
+    return [list(document) for document in order if document in done]
 
 
 def _input_keys(results: list) -> dict[tuple[str, str], str]:
     return {(result.office, result.slug): result.key for result in results if result.kind == "sop" and result.key}
+
+
+class _DocumentReport:
+    """What a build says of its documents: a line per document of the kinds `reported` as it is
+    done (not on a terminal, which shows a bar), then failures, warnings and counts."""
+
+    def __init__(self, formats: tuple[str, ...], reported: tuple[str, ...], interactive: bool) -> None:
+        self.reported, self.interactive = reported, interactive
+        self.failures, self.warnings = [], []
+
+    def record(self, result) -> None:
+        if result.error:
+            self.failures.append(result)
+        self.warnings.extend((result, warning) for warning in result.warnings)
+        if not self.interactive and result.kind in self.reported:
+            state = "gagal" if result.error else ("tidak berubah" if result.skipped else "ditulis")
+            click.echo(f"{state}: {result.office}/{result.slug}")
+
+    def summary(self, results: list) -> None:
+        for result in self.failures:
+            where = f"; rincian tersimpan di {save_log(result.details)}" if result.details else ""
+            click.echo(f"sopdoc: {result.name}: {result.error}{where}", err=True)
+        for result, warning in self.warnings:
+            click.echo(f"sopdoc: PERINGATAN: {result.name}: {warning}", err=True)
+        for kind, label in (("sop", "SOP"), ("keputusan", "keputusan")):
+            mine = [r for r in results if r.kind == kind]
+            if kind in self.reported and (kind == "sop" or mine):
+                built = sum(1 for r in mine if not r.skipped and not r.error)
+                skipped = sum(1 for r in mine if r.skipped)
+                failed = sum(1 for r in mine if r.error)
+                click.echo(f"{len(mine)} {label}: {built} dibangun, {skipped} tidak berubah, {failed} gagal")
 
 
 def _build_documents(project: Project, request: BuildRequest, site_url: str | None, *, decrees: bool = True,
@@ -151,16 +246,8 @@ def _build_documents(project: Project, request: BuildRequest, site_url: str | No
 
     sops = list(project.sops)
     decree_count = len(decrees_with_members(sops)) if decrees and decree_formats(request.formats) else 0
-    failures, warnings = [], []
     interactive = sys.stdout.isatty()
-
-    def record(result) -> None:
-        if result.error:
-            failures.append(result)
-        warnings.extend((result, warning) for warning in result.warnings)
-        if not interactive and result.kind in reported:
-            state = "gagal" if result.error else ("tidak berubah" if result.skipped else "ditulis")
-            click.echo(f"{state}: {result.office}/{result.slug}")
+    said = _DocumentReport(request.formats, reported, interactive)
 
     def run(progress):
         return build_documents(sops, request.formats, request.out, jobs=request.jobs, force=request.force,
@@ -169,23 +256,12 @@ def _build_documents(project: Project, request: BuildRequest, site_url: str | No
     if interactive:
         with click.progressbar(length=len(sops) + decree_count, label="Membangun", show_pos=True) as bar:
             def tick(result) -> None:
-                record(result)
+                said.record(result)
                 bar.update(1)
             results = run(tick)
     else:
-        results = run(record)
-    for result in failures:
-        where = f"; rincian tersimpan di {save_log(result.details)}" if result.details else ""
-        click.echo(f"sopdoc: {result.name}: {result.error}{where}", err=True)
-    for result, warning in warnings:
-        click.echo(f"sopdoc: PERINGATAN: {result.name}: {warning}", err=True)
-    for kind, label in (("sop", "SOP"), ("keputusan", "keputusan")):
-        mine = [r for r in results if r.kind == kind]
-        if kind in reported and (kind == "sop" or mine):
-            built = sum(1 for r in mine if not r.skipped and not r.error)
-            skipped = sum(1 for r in mine if r.skipped)
-            failed = sum(1 for r in mine if r.error)
-            click.echo(f"{len(mine)} {label}: {built} dibangun, {skipped} tidak berubah, {failed} gagal")
+        results = run(said.record)
+    said.summary(results)
     return results
 
 
@@ -219,24 +295,26 @@ def _decree_documents_exist(project: Project, out: Path) -> bool:
 def _build_site(project: Project, request: BuildRequest, site_config: Path, results: list):
     """The public site, from the documents of `results` (whose input keys stand for the SOPs'
     models): only as far as it changed, all of it with --force."""
-    from sopdoc.site.mkdocs_build import FULL, PARTIAL, UNCHANGED, build_site
+    from sopdoc.site.mkdocs_build import build_site
 
     built_site = build_site(project, request.out, site_config, sop_keys=_input_keys(results), force=request.force)
+    _say_site(built_site)
+    return built_site
+
+
+def _say_site(built_site: SiteResult) -> None:
+    pages, site_dir = built_site.pages, built_site.site_dir
     if built_site.mode == UNCHANGED:
-        click.echo(f"situs: tidak berubah ({built_site.pages} halaman) -> {built_site.site_dir}")
+        click.echo(f"situs: tidak berubah ({pages} halaman) -> {site_dir}")
     elif built_site.mode == PARTIAL and not built_site.rebuilt:
-        click.echo(f"situs: dokumen diperbarui, halaman tidak berubah ({built_site.pages} halaman) -> "
-                   f"{built_site.site_dir}")
+        click.echo(f"situs: dokumen diperbarui, halaman tidak berubah ({pages} halaman) -> {site_dir}")
     elif built_site.mode == PARTIAL:
-        click.echo(f"situs: {built_site.rebuilt} dari {built_site.pages} halaman dibangun ulang -> "
-                   f"{built_site.site_dir}")
+        click.echo(f"situs: {built_site.rebuilt} dari {pages} halaman dibangun ulang -> {site_dir}")
     else:
-        assert built_site.mode == FULL
-        click.echo(f"situs: {built_site.pages} halaman -> {built_site.site_dir}")
+        click.echo(f"situs: {pages} halaman -> {site_dir}")
     for signed in built_site.stale_signatures:
         click.echo(f"situs: peringatan: {signed} menandatangani versi lama dokumennya; yang diterbitkan "
                    "PDF baru tanpa tanda tangan. Tandatangani ulang PDF yang baru.", err=True)
-    return built_site
 
 
 def _warm_renderers() -> None:

@@ -284,14 +284,20 @@ def load(paths: list[Path], cache_file: Path | None = None) -> tuple[Project, Di
     return project, diagnostics
 
 
-def report(diagnostics: Diagnostics, strict: bool, err: bool) -> bool:
-    """Print the diagnostics and their count; True when the run must fail."""
-    for diagnostic in diagnostics:
-        click.echo(diagnostic.format(), err=err)
+def report_lines(diagnostics: Diagnostics, err: bool) -> list[str]:
+    """The diagnostics as printed, with their count (on stderr only when there are any)."""
+    lines = [diagnostic.format() for diagnostic in diagnostics]
     errors, warnings = diagnostics.error_count, diagnostics.warning_count
     if errors or warnings or not err:
-        click.echo(count_line(errors, warnings), err=err)
-    return bool(errors or (strict and warnings))
+        lines.append(count_line(errors, warnings))
+    return lines
+
+
+def report(diagnostics: Diagnostics, strict: bool, err: bool) -> bool:
+    """Print the diagnostics and their count; True when the run must fail."""
+    for line in report_lines(diagnostics, err):
+        click.echo(line, err=err)
+    return bool(diagnostics.error_count or (strict and diagnostics.warning_count))
 
 
 strict_option = click.option("--strict", is_flag=True, help="Perlakukan peringatan sebagai galat.")

@@ -40,10 +40,10 @@ LABELS = {
     "id": "Id", "uraian": "Uraian", "pelaksana": "Pelaksana", "kelengkapan": "Kelengkapan", "waktu": "Waktu",
     "output": "Output", "keterangan": "Keterangan",
 }
-# Where the file lies and which office loaded it are no part of the SOP (what the SOP shows of
-# its office is compared through disahkan_oleh and lampiran); lanes, steps and the total time
-# have their own rules below.
-SOP_OWN_RULES = {"slug", "source", "office", "pelaksana", "langkah", "total_waktu"}
+# Where the file lies, its bytes and which office loaded it are no part of the SOP (what the SOP
+# shows of its office is compared through disahkan_oleh and lampiran); lanes, steps and the total
+# time have their own rules below.
+SOP_OWN_RULES = {"slug", "source", "source_bytes", "office", "pelaksana", "langkah", "total_waktu"}
 # A step's number is its position (matched, not compared); symbol and edges are derived from the
 # flow, compared as branch targets; location is where it stood in the file.
 STEP_OWN_RULES = {"number", "symbol", "edges", "location", "uraian", "pelaksana"}

@@ -19,7 +19,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from sopdoc.site.incremental import (
     front_matter_of, link_unchanged, merged_search_index, partial_plugin, plan_build,
 )
 from sopdoc.site.pages import SiteTree, model_key, navigation, site_pages
+from sopdoc.site.result import FULL, PARTIAL, UNCHANGED, SiteResult
 from sopdoc.site.stamps import file_stamp, folder_files, signature_of
 
 THEME_OVERRIDES = Path(__file__).resolve().parent / "templates" / "tema"
@@ -47,19 +47,6 @@ _STAMP_VERSION = "1"
 
 class SiteError(SopdocError):
     pass
-
-
-UNCHANGED, PARTIAL, FULL = "tidak berubah", "sebagian", "penuh"
-
-
-@dataclass(frozen=True)
-class SiteResult:
-    site_dir: Path
-    pages: int
-    stale_signatures: tuple[Path, ...] = ()  # published unsigned: the signature is of an older build
-    mode: str = FULL  # UNCHANGED: MkDocs did not run; PARTIAL: only `rebuilt` pages were rendered
-    rebuilt: int = 0  # pages MkDocs rendered
-    reason: str = ""  # why a full build, when one was needed
 
 
 def site_name_of(config: Path) -> str:

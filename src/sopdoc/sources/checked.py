@@ -12,7 +12,7 @@ from sopdoc.sources import suggest
 from sopdoc.sources.cache import CheckCache
 from sopdoc.sources.kinds import CheckContext
 from sopdoc.sources.records import Record, check
-from sopdoc.sources.located_yaml import MAX_SOURCE_BYTES, load_yaml
+from sopdoc.sources.located_yaml import load_yaml, read_source_bytes
 
 OFFICE_FILE = "instansi.yml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -29,6 +29,7 @@ class Located:
     """Reports problems at the place a value stood in its file."""
 
     ctx: CheckContext
+    source_bytes: bytes = b""  # the file as read, for the model: what the values came from
 
     def location(self, at: tuple) -> Location:
         while at:
@@ -60,24 +61,19 @@ def did_you_mean(name: str, options) -> str | None:
 
 def check_file(path: Path, spec: Record, diagnostics: Diagnostics,
                cache: CheckCache | None) -> tuple[dict | None, Located]:
-    """The file checked against its Record: from the cache when its bytes are unchanged."""
-    data = None
-    if cache is not None:
-        try:
-            if path.stat().st_size <= MAX_SOURCE_BYTES:
-                data = path.read_bytes()
-        except OSError:
-            data = None
-        hit = cache.lookup(path, data) if data is not None else None
-        if hit is not None:
-            values, locations, found = hit
-            for diagnostic in found:
-                diagnostics.add(diagnostic)
-            return values, Located(CheckContext(path, diagnostics, locations))
+    """The file checked against its Record: from the cache when its bytes are unchanged. The
+    file is read once; the bytes the values came from are the Located's `source_bytes`."""
     local = Diagnostics()
-    values, ctx = check(load_yaml(path, local), spec, path, local)
+    data = read_source_bytes(path, local)
+    hit = cache.lookup(path, data) if cache is not None and data is not None else None
+    if hit is not None:
+        values, locations, found = hit
+        for diagnostic in found:
+            diagnostics.add(diagnostic)
+        return values, Located(CheckContext(path, diagnostics, locations), data)
+    values, ctx = check(load_yaml(path, local, data) if data is not None else None, spec, path, local)
     if cache is not None and data is not None:
         cache.store(path, data, values, ctx.locations, list(local))
     diagnostics.extend(local)
     ctx.diagnostics = diagnostics
-    return values, Located(ctx)
+    return values, Located(ctx, data or b"")

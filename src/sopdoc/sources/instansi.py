@@ -56,7 +56,8 @@ def load_office(folder: Path, diagnostics: Diagnostics, cache: CheckCache | None
     decrees_broken = empty is not None or _decrees_of_the_wrong_kind(at, diagnostics)
     if diagnostics.has_errors_in(source):
         return OfficeFile(None, declared_officials, declared_decrees, decrees_broken, empty)
-    office = from_values(Instansi, values, slug=folder.name, folder=folder, source=source, logo=logo,
+    office = from_values(Instansi, values, slug=folder.name, folder=folder, source=source,
+                         source_bytes=at.source_bytes, logo=logo,
                          pejabat=tuple(officials.values()), keputusan=tuple(decrees))
     return OfficeFile(office, declared_officials, declared_decrees, decrees_broken, empty)
 

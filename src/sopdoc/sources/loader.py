@@ -337,7 +337,8 @@ def _sop(path: Path, values: dict, at: Located, office: Instansi, official: Peja
     service = values.get("layanan", {})
     attachment = values.get("lampiran", {})
     return from_values(
-        Sop, values, slug=path.stem, source=path, office=office, disahkan_oleh=official,
+        Sop, values, slug=path.stem, source=path, source_bytes=at.source_bytes, office=office,
+        disahkan_oleh=official,
         pelaksana=tuple(actors.values()), langkah=steps,
         total_waktu=flow.total_waktu(list(edges), [step.waktu for step in steps]),
         layanan=from_values(Layanan, service, persyaratan=service.get("persyaratan", steps[0].kelengkapan),

@@ -82,6 +82,12 @@ def _scalar_value(event: yaml.ScalarEvent) -> Any:
 
 def read_source(path: Path, diagnostics: Diagnostics) -> str | None:
     """The file's text, or None after reporting why it cannot be a source."""
+    raw = read_source_bytes(path, diagnostics)
+    return None if raw is None else decode_source(raw, path, diagnostics)
+
+
+def read_source_bytes(path: Path, diagnostics: Diagnostics) -> bytes | None:
+    """The file's bytes, or None after reporting why they cannot be read (or are too many)."""
     where = Location(path, 1, 1)
     try:
         size = path.stat().st_size
@@ -100,6 +106,10 @@ def read_source(path: Path, diagnostics: Diagnostics) -> str | None:
     if len(raw) > MAX_SOURCE_BYTES:  # grew while we looked
         diagnostics.error("SOP101", where, "berkas terlalu besar (batas 1 MiB)")
         return None
+    return raw
+
+
+def decode_source(raw: bytes, path: Path, diagnostics: Diagnostics) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -645,8 +655,9 @@ def _warn_comments_after_text(events: list, text: str, path: Path, diagnostics: 
         )
 
 
-def load_yaml(path: Path, diagnostics: Diagnostics) -> Node | None:
-    text = read_source(path, diagnostics)
+def load_yaml(path: Path, diagnostics: Diagnostics, raw: bytes | None = None) -> Node | None:
+    """The file's located YAML (from `raw`, its bytes, when already read)."""
+    text = read_source(path, diagnostics) if raw is None else decode_source(raw, path, diagnostics)
     if text is None:
         return None
     return parse_yaml(text, path, diagnostics)

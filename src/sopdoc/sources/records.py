@@ -9,6 +9,7 @@ turns the checked values back into the model class. The loader builds what spans
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,8 +206,9 @@ def source_key(spec: Spec, *, required: bool = False, built: bool = False, defau
     return field(default=default, metadata={SOURCE_KEY: Declared(spec, required, built)})
 
 
-def _declared_fields(cls) -> list[tuple[dataclasses.Field, Declared]]:
-    return [(f, f.metadata[SOURCE_KEY]) for f in dataclasses.fields(cls) if SOURCE_KEY in f.metadata]
+@functools.cache  # asked for every step of every SOP: a thousand SOPs ask it twenty thousand times
+def _declared_fields(cls) -> tuple[tuple[dataclasses.Field, Declared], ...]:
+    return tuple((f, f.metadata[SOURCE_KEY]) for f in dataclasses.fields(cls) if SOURCE_KEY in f.metadata)
 
 
 def record_of(cls) -> Record:
@@ -248,9 +250,14 @@ def _model_value(spec: Spec, value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _given_fields(cls) -> tuple[tuple[str, Spec], ...]:
+    """(name, spec) of the declared fields whose value is the source's, not built by the loader."""
+    return tuple((f.name, declared.spec) for f, declared in _declared_fields(cls) if not declared.built)
+
+
 def from_values(cls, values: dict, **built: Any):
     """An instance of model class `cls` from checked values: every declared key the source gave
     (nested records included), plus `built`, what the loader made itself."""
-    given = {f.name: _model_value(declared.spec, values[f.name]) for f, declared in _declared_fields(cls)
-             if not declared.built and f.name in values}
+    given = {name: _model_value(spec, values[name]) for name, spec in _given_fields(cls) if name in values}
     return cls(**given, **built)

@@ -65,9 +65,9 @@ class EmbeddedSource:
 
 
 def embedded_sources(office: Instansi, members: tuple[Sop, ...]) -> tuple[EmbeddedSource, ...]:
-    """The office file and every member's SOP file, byte for byte."""
-    files = [EmbeddedSource(office.source.name, office.source.read_bytes(), f"Sumber instansi {office.nama}")]
-    files.extend(EmbeddedSource(sop.source.name, sop.source.read_bytes(),
+    """The office file and every member's SOP file, byte for byte as they were read."""
+    files = [EmbeddedSource(office.source.name, office.source_bytes, f"Sumber instansi {office.nama}")]
+    files.extend(EmbeddedSource(sop.source.name, sop.source_bytes,
                                 f"Sumber SOP {sop.nomor} {sop.nama}") for sop in members)
     return tuple(files)
 
