@@ -5,10 +5,10 @@ worker process, after the SOPs.
 
 from __future__ import annotations
 
+import contextlib
 import io
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+import pikepdf
 
 from sopdoc.render.content import DecreeText
 from sopdoc.layout.plan import PAPER
@@ -28,67 +28,56 @@ def decree_pdf(text: DecreeText, public_url: str | None) -> bytes:
 
 def append_lampiran(decree: bytes, text: DecreeText, lampiran_pdfs: list[bytes]) -> bytes:
     """The decree's PDF (its catalog: PDF/A identification, embedded sources, sopdoc's keys) with the
-    pages of every lampiran after it, and a bookmark for each part."""
-    writer = PdfWriter(clone_from=io.BytesIO(decree))
-    writer.add_outline_item(title=f"{text.title} Nomor {text.nomor}", page_number=0)
-    stamps: dict[tuple[float, float], _DraftStamp] = {}
-    for sop, data in zip(text.members, lampiran_pdfs):
-        start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
-        if text.draft_mark and not sop.is_draft:  # the lampiran is in force, but this bundle is a draft
-            for page in writer.pages[start:]:
-                size = (float(page.mediabox.width), float(page.mediabox.height))
-                if size not in stamps:
-                    stamps[size] = _DraftStamp(writer, _draft_overlay(text, *size))
-                stamps[size].lay_over(page)
-        writer.add_outline_item(title=f"Lampiran {sop.lampiran.nomor}: {sop.nama}", page_number=start)
-    out = io.BytesIO()
-    writer.write(out)
+    pages of every lampiran after it, and a bookmark for each part. qpdf (through pikepdf) copies
+    the lampiran's objects as they are, four times faster than parsing and rewriting them in Python."""
+    with contextlib.ExitStack() as still_open:  # a copied page's streams are read when the bundle is saved
+        bundle = still_open.enter_context(pikepdf.open(io.BytesIO(decree)))
+        stamps: dict[tuple[float, float], _DraftStamp] = {}
+        with bundle.open_outline() as outline:
+            outline.root.append(pikepdf.OutlineItem(f"{text.title} Nomor {text.nomor}", 0))
+            for sop, data in zip(text.members, lampiran_pdfs):
+                start = len(bundle.pages)
+                bundle.pages.extend(still_open.enter_context(pikepdf.open(io.BytesIO(data))).pages)
+                if text.draft_mark and not sop.is_draft:  # the lampiran is in force, but this bundle is a draft
+                    for page in bundle.pages[start:]:
+                        size = (float(page.mediabox[2]), float(page.mediabox[3]))
+                        if size not in stamps:
+                            stamps[size] = _DraftStamp(bundle, _draft_overlay(text, *size), still_open)
+                        stamps[size].lay_over(page)
+                outline.root.append(pikepdf.OutlineItem(f"Lampiran {sop.lampiran.nomor}: {sop.nama}", start))
+        out = io.BytesIO()
+        bundle.save(out, deterministic_id=True)
     return out.getvalue()
 
 
-def _draft_overlay(text: DecreeText, width: float, height: float):
-    html = render_draft_overlay_html(text.draft_mark, width, height)
-    return PdfReader(io.BytesIO(write_pdf(html, PdfOptions((), epoch_of(text.tanggal))))).pages[0]
+def _draft_overlay(text: DecreeText, width: float, height: float) -> bytes:
+    return write_pdf(render_draft_overlay_html(text.draft_mark, width, height), PdfOptions((), epoch_of(text.tanggal)))
 
 
 class _DraftStamp:
     """The draft mark of one page size, written once as a form XObject, laid over a page by two
     small content streams shared by every page: `q` before the page's own content, `Q` after it
-    and then the mark. (pypdf's merge_page decodes every page's content and copies it into a new,
-    uncompressed stream: a draft bundle of 50 lampiran was 2.7 times the size, and slower.)"""
+    and then the mark. (Merging the mark into each page's content would copy it onto every page:
+    a draft bundle of 50 lampiran was 2.7 times the size.)"""
 
-    NAME = NameObject("/SopdocDraf")
+    NAME = pikepdf.Name("/SopdocDraf")
 
-    def __init__(self, writer: PdfWriter, overlay) -> None:
-        form = DecodedStreamObject()
-        form.set_data(overlay.get_contents().get_data())
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(FloatObject(value) for value in overlay.mediabox),
-            NameObject("/Resources"): overlay.raw_get("/Resources").clone(writer),
-        })
-        self.form = writer._add_object(form.flate_encode())
-        self.before = writer._add_object(_stream(b"q\n"))
-        self.after = writer._add_object(_stream(f"\nQ\nq {self.NAME} Do Q\n".encode()))
+    def __init__(self, bundle: pikepdf.Pdf, overlay: bytes, still_open: contextlib.ExitStack) -> None:
+        mark = still_open.enter_context(pikepdf.open(io.BytesIO(overlay)))
+        self.form = bundle.copy_foreign(mark.pages[0].as_form_xobject())
+        self.before = bundle.make_stream(b"q\n")
+        self.after = bundle.make_stream(f"\nQ\nq {self.NAME} Do Q\n".encode())
 
-    def lay_over(self, page) -> None:
-        contents = page.raw_get("/Contents")
-        own = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([self.before, *own, self.after])
-        if "/Resources" not in page:
-            page[NameObject("/Resources")] = DictionaryObject()
-        resources = page["/Resources"]
+    def lay_over(self, page: pikepdf.Page) -> None:
+        contents = page.obj.get("/Contents")
+        own = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        page.obj.Contents = pikepdf.Array([self.before, *own, self.after])
+        if "/Resources" not in page.obj:
+            page.obj.Resources = pikepdf.Dictionary()
+        resources = page.obj.Resources
         if "/XObject" not in resources:
-            resources[NameObject("/XObject")] = DictionaryObject()
-        resources["/XObject"][self.NAME] = self.form
-
-
-def _stream(data: bytes) -> DecodedStreamObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return stream
+            resources.XObject = pikepdf.Dictionary()
+        resources.XObject[self.NAME] = self.form
 
 
 def render_decree_pdf(text: DecreeText, lampiran_pdfs: list[bytes], public_url: str | None) -> bytes:
