@@ -95,7 +95,7 @@ def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | No
 
 def _warm_worker() -> None:
     """Import the heavy renderers once per worker, not once per SOP."""
-    import weasyprint  # noqa: F401
+    import sopdoc.render.pdf  # noqa: F401  (WeasyPrint)
     import docx  # noqa: F401
 
 

@@ -325,7 +325,7 @@ def _warm_renderers() -> None:
     import material.plugins.search.plugin  # noqa: F401
     import material.plugins.tags.plugin  # noqa: F401
     import mkdocs.commands.build  # noqa: F401
-    import weasyprint  # noqa: F401
+    import sopdoc.render.pdf  # noqa: F401  (WeasyPrint)
 
 
 @cli.command()
