@@ -4,7 +4,7 @@ Exit codes: 0 ok, 1 invalid input or failed build, 2 usage error. Each module re
 commands on the group in `common`.
 """
 
-from sopdoc.cli import building, revisions, signing, sources  # noqa: F401  (registers the commands)
+from sopdoc.cli import building, revisions, serving, signing, sources  # noqa: F401  (registers the commands)
 from sopdoc.cli.common import cli
 
 

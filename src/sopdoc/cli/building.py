@@ -1,22 +1,19 @@
-"""Commands that build: build (documents, then the site) and serve."""
+"""`sopdoc build`: the documents, then the site; a build with nothing changed answered from its record."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import sys
-import threading
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from sopdoc.build.outputs import FORMAT_NAMES, decree_formats
-from sopdoc.cli.common import (DEFAULT_OUT, UserError, cli, existing, load, paths_argument, report, report_lines,
+from sopdoc.cli.common import (DEFAULT_OUT, cli, existing, load, paths_argument, report, report_lines,
                                save_log)
-from sopdoc.errors import SopdocError
 from sopdoc.model import Project
 from sopdoc.site.result import PARTIAL, UNCHANGED, SiteResult
 
@@ -83,7 +80,7 @@ def build_everything(request: BuildRequest) -> bool:
     from sopdoc.build.unchanged import RunRecord, inputs_digest, outputs_digest
     from sopdoc.site.config import find_site_config, site_dir_of
 
-    with _output_locked(request):
+    with output_locked(request):
         started = time.monotonic()
         record_path = request.out / RUN_RECORD_FILE
         site_config = find_site_config(request.paths)
@@ -96,7 +93,7 @@ def build_everything(request: BuildRequest) -> bool:
             _say_again(record.said, request, started)
             return True
         RunRecord.discard(record_path)
-        built = _build_locked(request)
+        built = build_locked(request)
         if built.ok:
             RunRecord(inputs, outputs_digest(request.out, site_dir, not_outputs), built.said).save(record_path)
         return built.ok
@@ -116,7 +113,7 @@ def _say_again(said: dict, request: BuildRequest, started: float) -> None:
 
     for line in said.get("diagnostics", []):
         click.echo(line, err=True)
-    documents = _DocumentReport(request.formats, ("sop", "keputusan"), interactive=False)
+    documents = _DocumentReport(("sop", "keputusan"), interactive=sys.stdout.isatty())
     results = [SopResult(slug, office, skipped=True, kind=kind) for kind, office, slug in said.get("documents", [])]
     for result in results:
         documents.record(result)
@@ -130,7 +127,7 @@ def _say_again(said: dict, request: BuildRequest, started: float) -> None:
 
 
 @contextlib.contextmanager
-def _output_locked(request: BuildRequest):
+def output_locked(request: BuildRequest):
     from sopdoc.build.lock import FolderLock
     from sopdoc.build.outputs import BUILD_LOCK_FILE
 
@@ -142,14 +139,14 @@ def _output_locked(request: BuildRequest):
 
 
 @dataclass(frozen=True)
-class _Built:
+class Built:
     ok: bool
     project: Project | None = None  # as loaded, when its site was built
     keys: dict | None = None  # (office, SOP) -> the input key of its documents
     said: dict | None = None  # what a build with nothing changed says again (see _say_again)
 
 
-def _build_locked(request: BuildRequest, screen_first: bool = False) -> _Built:
+def build_locked(request: BuildRequest, screen_first: bool = False) -> Built:
     """The build, under the output folder's lock. `screen_first` (`sopdoc serve`): the SOPs'
     documents, the site, and only then the decrees' bundles and the site again, so that a changed
     page is on screen before the slow bundles are done."""
@@ -160,7 +157,7 @@ def _build_locked(request: BuildRequest, screen_first: bool = False) -> _Built:
     project, diagnostics = load(request.paths, cache_file=request.out / SOURCE_CACHE_FILE)
     said_diagnostics = report_lines(diagnostics, err=True)
     if report(diagnostics, request.strict, err=True):
-        return _Built(False)
+        return Built(False)
     if request.draft:
         project = project.as_drafts()
     site_config = find_site_config(request.paths)
@@ -185,7 +182,7 @@ def _build_locked(request: BuildRequest, screen_first: bool = False) -> _Built:
     click.echo(f"selesai dalam {time.monotonic() - started:.1f} detik -> {request.out}")
     said = {"diagnostics": said_diagnostics, "site": site, "documents": _in_build_order(project, results)}
     built = "pages" in site
-    return _Built(not failures, project if built else None, _input_keys(results) if built else None, said)
+    return Built(not failures, project if built else None, input_keys(results) if built else None, said)
 
 
 def _in_build_order(project: Project, results: list) -> list[list[str]]:
@@ -201,7 +198,7 @@ def _in_build_order(project: Project, results: list) -> list[list[str]]:
     return [list(document) for document in order if document in done]
 
 
-def _input_keys(results: list) -> dict[tuple[str, str], str]:
+def input_keys(results: list) -> dict[tuple[str, str], str]:
     return {(result.office, result.slug): result.key for result in results if result.kind == "sop" and result.key}
 
 
@@ -209,7 +206,7 @@ class _DocumentReport:
     """What a build says of its documents: a line per document of the kinds `reported` as it is
     done (not on a terminal, which shows a bar), then failures, warnings and counts."""
 
-    def __init__(self, formats: tuple[str, ...], reported: tuple[str, ...], interactive: bool) -> None:
+    def __init__(self, reported: tuple[str, ...], interactive: bool) -> None:
         self.reported, self.interactive = reported, interactive
         self.failures, self.warnings = [], []
 
@@ -247,7 +244,7 @@ def _build_documents(project: Project, request: BuildRequest, site_url: str | No
     sops = list(project.sops)
     decree_count = len(decrees_with_members(sops)) if decrees and decree_formats(request.formats) else 0
     interactive = sys.stdout.isatty()
-    said = _DocumentReport(request.formats, reported, interactive)
+    said = _DocumentReport(reported, interactive)
 
     def run(progress):
         return build_documents(sops, request.formats, request.out, jobs=request.jobs, force=request.force,
@@ -297,7 +294,7 @@ def _build_site(project: Project, request: BuildRequest, site_config: Path, resu
     models): only as far as it changed, all of it with --force."""
     from sopdoc.site.mkdocs_build import build_site
 
-    built_site = build_site(project, request.out, site_config, sop_keys=_input_keys(results), force=request.force)
+    built_site = build_site(project, request.out, site_config, sop_keys=input_keys(results), force=request.force)
     _say_site(built_site)
     return built_site
 
@@ -315,125 +312,3 @@ def _say_site(built_site: SiteResult) -> None:
     for signed in built_site.stale_signatures:
         click.echo(f"situs: peringatan: {signed} menandatangani versi lama dokumennya; yang diterbitkan "
                    "PDF baru tanpa tanda tangan. Tandatangani ulang PDF yang baru.", err=True)
-
-
-def _warm_renderers() -> None:
-    """While serve waits for the first edit: import what a one-SOP rebuild runs in this process
-    and the first build may not have (it rendered in worker processes, and its site may not have
-    changed): the renderers and MkDocs with Material's plugins."""
-    import docx  # noqa: F401
-    import material.plugins.search.plugin  # noqa: F401
-    import material.plugins.tags.plugin  # noqa: F401
-    import mkdocs.commands.build  # noqa: F401
-    import sopdoc.render.pdf  # noqa: F401  (WeasyPrint)
-
-
-@cli.command()
-@paths_argument
-@out_option
-@jobs_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port di 127.0.0.1 (0: pilih port bebas).")
-def serve(paths, out, jobs, port) -> None:
-    """Bangun dokumen dan situs, sajikan situs di http://127.0.0.1:PORT/, dan bangun ulang
-    setiap kali sumber atau mkdocs.yml berubah; halaman yang terbuka di peramban dimuat ulang
-    sendiri. Hentikan dengan Ctrl+C.
-    """
-    from sopdoc.site.serve import SiteServer, source_snapshot, wait_for_change
-    from sopdoc.site.config import covers_whole_tree, find_site_config, site_dir_of
-
-    sources = existing(paths)
-    config = find_site_config(sources)
-    if config is None:
-        raise UserError("mkdocs.yml tidak ditemukan di samping folder sumber; situs tidak dapat dibangun")
-    if not covers_whole_tree(sources, config):
-        raise UserError("sopdoc serve memerlukan seluruh folder sumber (mis. sop_sources), "
-                        "bukan satu instansi atau satu berkas", exit_code=2)
-    watched = [*sources, config]
-    request = BuildRequest(sources, FORMAT_NAMES, out, jobs, wait=True)
-    last = _Built(False)
-
-    def rebuild(changed: set[Path] | None) -> None:
-        """One build; whatever goes wrong is reported and the last good site stays served."""
-        nonlocal last
-        try:
-            with _output_locked(request):
-                shown = last.project is not None and changed is not None and _preview(request, config, last, changed)
-                last = _Built(False)  # not kept while the next project is loaded: a thousand SOPs weigh
-                built = _build_locked(request, screen_first=not shown)
-                last = built if built.project is not None else last
-        except SopdocError as exc:
-            click.echo(f"sopdoc: {exc}", err=True)
-            last = _Built(False)
-        except Exception:
-            click.echo("sopdoc: kesalahan internal saat membangun (bug di sopdoc); situs terakhir tetap "
-                       f"tersaji. Rincian tersimpan di {save_log(traceback.format_exc())}", err=True)
-            last = _Built(False)
-
-    snapshot = source_snapshot(watched)  # before the first build: what changes during it is built next
-    rebuild(None)
-    site_dir = site_dir_of(config)
-    if not (site_dir / "index.html").is_file():
-        raise UserError("situs belum pernah berhasil dibangun; perbaiki masalah di atas lalu jalankan lagi")
-    try:
-        server = SiteServer(site_dir, port, reload=True).start()
-    except OSError as exc:
-        raise UserError(f"tidak dapat membuka port {port} di 127.0.0.1 ({exc.strerror}); pilih --port lain") from None
-    click.echo(f"situs tersaji di {server.url} (Ctrl+C untuk berhenti)")
-    threading.Thread(target=_warm_renderers, daemon=True).start()
-    try:
-        while True:
-            previous, snapshot = snapshot, wait_for_change(watched, snapshot)
-            click.echo("sumber berubah; membangun ulang")
-            rebuild(_edited(previous, snapshot))
-    except KeyboardInterrupt:
-        click.echo("berhenti")
-    finally:
-        server.stop()
-
-
-def _edited(before: tuple, after: tuple) -> set[Path] | None:
-    """The files whose bytes may have changed between two snapshots, or None when files were
-    added or removed."""
-    old = {path: rest for path, *rest in before}
-    new = {path: rest for path, *rest in after}
-    if old.keys() != new.keys():
-        return None
-    return {Path(path) for path, rest in new.items() if old[path] != rest}
-
-
-def _preview(request: BuildRequest, site_config: Path, last: _Built, edited: set[Path]) -> bool:
-    """Put an edit on screen before the full rebuild: when only existing source files of some
-    offices changed, load those offices alone, build the changed SOPs' documents (no decree) and
-    the site from the last project with those offices replaced. The full rebuild that follows
-    loads and checks everything as `sopdoc build` does, reports, builds the decrees, and corrects
-    whatever this got wrong. False (nothing shown) whenever it cannot be done so simply."""
-    from sopdoc.build.pipeline import build as build_documents
-    from sopdoc.site.config import site_url_of
-    from sopdoc.site.mkdocs_build import build_site
-
-    started = time.monotonic()
-    entries = list(last.project.offices)
-    where = {entry.office.folder.resolve(): index for index, entry in enumerate(entries)}
-    folders = {path.resolve().parent for path in edited}
-    if not edited or any(path.suffix != ".yml" for path in edited) or not folders <= where.keys():
-        return False
-    for folder in folders:
-        office = entries[where[folder]].office
-        loaded, diagnostics = load([office.folder])
-        if diagnostics.error_count or len(loaded.offices) != 1 or loaded.offices[0].office.slug != office.slug:
-            return False
-        entries[where[folder]] = loaded.offices[0]
-    project = Project(tuple(entries))
-    changed = [sop for folder in folders for sop in entries[where[folder]].sops]
-    results = build_documents(changed, request.formats, request.out, jobs=request.jobs,
-                              site_url=site_url_of(site_config), decrees=False)
-    if any(result.error for result in results):
-        return False  # the full rebuild reports it
-    try:
-        built = build_site(project, request.out, site_config, sop_keys={**last.keys, **_input_keys(results)})
-    except SopdocError:
-        return False  # likewise
-    click.echo(f"situs diperbarui dalam {time.monotonic() - started:.1f} detik ({built.rebuilt} halaman); "
-               "memeriksa semua sumber dan membangun keputusan")
-    return True
