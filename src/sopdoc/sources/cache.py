@@ -53,23 +53,37 @@ def _decode(value: Any) -> Any:
     raise ValueError(tag)
 
 
-class LocationMap(dict):
-    """Locations decoded from the cache as (line, col) pairs, made Locations only when read:
-    most are never read, and a thousand files hold tens of thousands of them."""
+def declared_keys(paths, table: str) -> list[str]:
+    """The keys written under `table` (`pejabat`, `pelaksana`, ...) among the located `paths`."""
+    return [at[1] for at in paths if len(at) == 2 and at[0] == table and isinstance(at[1], str) and at[1] != "@key"]
 
-    def __init__(self, file: Path, pairs) -> None:
-        super().__init__(pairs)
-        self.file = file
 
-    def __getitem__(self, at):
-        value = super().__getitem__(at)
-        if type(value) is tuple:
-            value = Location(self.file, *value)
-            super().__setitem__(at, value)
-        return value
+class LocationMap:
+    """The locations of a cached file, as stored: (line, col) under the repr of each value's path
+    (JSON keys, so reading the cache builds these dicts in C), made Locations only when asked for;
+    the keys written under each table kept beside them. A thousand files hold 200,000 locations,
+    and a check asks for a few dozen of each file's."""
+
+    def __init__(self, file: Path, by_path: dict[str, list[int]], declared: dict[str, list[str]]) -> None:
+        self.file, self._by_path, self._declared = file, by_path, declared
+
+    def __contains__(self, at) -> bool:
+        return repr(at) in self._by_path
+
+    def __getitem__(self, at) -> Location:
+        line, col = self._by_path[repr(at)]
+        return Location(self.file, line, col)
 
     def get(self, at, default=None):
         return self[at] if at in self else default
+
+    def declared(self, table: str) -> list[str]:
+        return list(self._declared.get(table, ()))
+
+
+def _declared_tables(locations: dict) -> dict[str, list[str]]:
+    tables = {at[0] for at in locations if len(at) == 2}
+    return {table: keys for table in sorted(map(str, tables)) if (keys := declared_keys(locations, table))}
 
 
 class CheckCache:
@@ -98,7 +112,7 @@ class CheckCache:
             return None
         try:
             values = _decode(entry["values"])
-            locations = LocationMap(file, ((tuple(at), (line, col)) for at, line, col in entry["locations"]))
+            locations = LocationMap(file, entry["locations"], entry["declared"])
             diagnostics = [Diagnostic(Severity(sev), code, Location(file, line, col), message, hint)
                            for sev, code, line, col, message, hint in entry["diagnostics"]]
         except (ValueError, TypeError, KeyError, IndexError, ArithmeticError):
@@ -111,7 +125,8 @@ class CheckCache:
             entry = {
                 "sha": self._digest(data),
                 "values": _encode(values),
-                "locations": [[list(at), loc.line, loc.col] for at, loc in locations.items()],
+                "locations": {repr(at): [loc.line, loc.col] for at, loc in locations.items()},
+                "declared": _declared_tables(locations),
                 "diagnostics": [[d.severity.value, d.code, d.location.line, d.location.col, d.message, d.hint]
                                 for d in diagnostics],
             }

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sopdoc.diagnostics import Diagnostics, Location
 from sopdoc.sources import suggest
-from sopdoc.sources.cache import CheckCache
+from sopdoc.sources.cache import CheckCache, LocationMap, declared_keys
 from sopdoc.sources.kinds import CheckContext
 from sopdoc.sources.records import Record, check
 from sopdoc.sources.located_yaml import load_yaml, read_source_bytes
@@ -49,8 +49,9 @@ class Located:
 
     def declared(self, table: str) -> list[str]:
         """Keys written under a table of the file (`pejabat`, `pelaksana`, ...), valid or not."""
-        return [at[1] for at in self.ctx.locations
-                if len(at) == 2 and at[0] == table and isinstance(at[1], str) and at[1] != "@key"]
+        if isinstance(self.ctx.locations, LocationMap):
+            return self.ctx.locations.declared(table)
+        return declared_keys(self.ctx.locations, table)
 
 
 def did_you_mean(name: str, options) -> str | None:
