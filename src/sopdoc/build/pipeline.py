@@ -8,12 +8,13 @@ into a bar or plain lines.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
 import traceback
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +24,6 @@ from sopdoc.fileio import write_atomic
 from sopdoc.build.outputs import (
     BUILD_STATE_FILE, FORMAT, DecreeJob, SopJob, decree_formats, decree_path, decree_stem, sop_path,
 )
-from sopdoc.build.signed import signature_conflict
 from sopdoc.build.state import BuildState
 from sopdoc.model import Instansi, Keputusan, Sop, decrees_with_members
 
@@ -70,6 +70,7 @@ def input_key(sop: Sop, formats: tuple[str, ...], site_url: str | None = None) -
 def _write(outputs: dict[Path, bytes], keep_signed: bool) -> tuple[str, ...]:
     """Write every document (only once all are rendered: all or nothing); returns a warning for
     each signed copy that no longer matches. `keep_signed` (`--strict`): refuse instead."""
+    from sopdoc.build.signed import signature_conflict  # pypdf: not imported by a build with nothing to write
     conflicts = tuple(found for found in (signature_conflict(path, data) for path, data in outputs.items()
                                           if path.suffix == ".pdf") if found)
     if conflicts and keep_signed:
@@ -94,9 +95,36 @@ def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | No
 
 
 def _warm_worker() -> None:
-    """Import the heavy renderers once per worker, not once per SOP."""
-    import sopdoc.render.pdf  # noqa: F401  (WeasyPrint)
+    """Import the heavy renderers once per worker, not once per SOP, and compile the templates."""
     import docx  # noqa: F401
+
+    import sopdoc.render.docx.lampiran  # noqa: F401
+    import sopdoc.render.docx.keputusan  # noqa: F401
+    import sopdoc.layout.plan  # noqa: F401
+    from sopdoc.render.pdf.html import TEMPLATE_ENV
+    import sopdoc.render.pdf.writer  # noqa: F401  (WeasyPrint)
+
+    for template in TEMPLATE_ENV.list_templates(extensions=["j2"]):
+        TEMPLATE_ENV.get_template(template)
+
+
+def _ready() -> None:
+    """A task that only makes the pool start a worker (which warms itself first)."""
+
+
+@contextlib.contextmanager
+def warm_workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes started now, importing the renderers while the caller loads and checks
+    the sources: an SOP changed among a thousand is then rendered by a worker ready for it, not
+    by a process that first spends a second importing WeasyPrint. None for one job."""
+    workers = jobs or os.cpu_count() or 1
+    if workers == 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
+        for _ in range(workers):
+            pool.submit(_ready)  # each submit while the others still warm up starts one more
+        yield pool
 
 
 def render_decree(decree: Keputusan, office: Instansi, members: tuple[Sop, ...], formats: tuple[str, ...],
@@ -123,13 +151,15 @@ def decree_key(decree: Keputusan, office: Instansi, member_keys: list[str], form
 
 def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | None = None,
           force: bool = False, progress: Callable[[SopResult], None] | None = None,
-          site_url: str | None = None, keep_signed: bool = False, decrees: bool = True) -> list[SopResult]:
+          site_url: str | None = None, keep_signed: bool = False, decrees: bool = True,
+          workers: ProcessPoolExecutor | None = None) -> list[SopResult]:
     """Build every SOP, then every Keputusan that has SOPs attached (in the formats made for one;
     not with `decrees=False`, which `sopdoc serve` uses to show a changed page before the bundles).
     A decree's formats are separate jobs, run side by side; its result is reported once all are
     done. A document whose signed copy it would make stale is written with a warning, or with
-    `keep_signed` not written at all (an error). The caller holds the output folder's lock
-    (`lock.FolderLock`)."""
+    `keep_signed` not written at all (an error). `workers`: a pool already started (see
+    `warm_workers`) that renders every job, however few. The caller holds the output folder's
+    lock (`lock.FolderLock`)."""
     state = BuildState(out / BUILD_STATE_FILE, forget=force)
     results: list[SopResult] = []
 
@@ -152,7 +182,7 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
             reported(SopResult(sop.slug, sop.office.slug, paths, skipped=True, key=key))
         else:
             todo.append(job)
-    _run(todo, jobs, state, finished)
+    _run(todo, jobs, state, finished, workers)
 
     bundle_formats = decree_formats(formats) if decrees else ()
     failed = {(r.office, r.slug) for r in results if r.error}
@@ -177,7 +207,7 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
     def finished_part(job: _Job, result: SopResult) -> None:
         state.record(job.state_name, None if result.error else job.key, result.written)
         parts.done(replace(result, key=job.key))
-    _run(todo, jobs, state, finished_part)
+    _run(todo, jobs, state, finished_part, workers)
     state.save()
     return sorted(results, key=lambda r: (r.office, r.kind != "sop", r.slug))
 
@@ -223,22 +253,33 @@ class _Job:
         return f"{self.office}/{self.slug}" + (f".{self.part}" if self.part else "")
 
 
-def _run(todo: list[_Job], jobs: int | None, state: BuildState,
-         finished: Callable[[_Job, SopResult], None]) -> None:
-    """Run the jobs in worker processes, or here when there is one. Their entries in the build
-    state are dropped first: a run cut short leaves nothing that claims to be current."""
+def _run(todo: list[_Job], jobs: int | None, state: BuildState, finished: Callable[[_Job, SopResult], None],
+         started: ProcessPoolExecutor | None = None) -> None:
+    """Run the jobs in the `started` pool, in a pool of their own, or here when there is one.
+    Their entries in the build state are dropped first: a run cut short leaves nothing that
+    claims to be current."""
     state.invalidate(job.state_name for job in todo)
+    if started is not None and todo:
+        try:
+            _run_in(started, todo, finished)
+            return
+        except BrokenExecutor:  # a worker died earlier in the run: a pool of their own, below
+            pass
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
         for job in todo:
             finished(job, job.function(*job.arguments))
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
-        futures = {pool.submit(job.function, *job.arguments): job for job in todo}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                result = future.result()
-            except Exception:  # the worker itself died (killed, out of memory): this job fails
-                result = _internal_error(job.slug, job.office, job.kind)
-            finished(job, result)
+        _run_in(pool, todo, finished)
+
+
+def _run_in(pool: ProcessPoolExecutor, todo: list[_Job], finished: Callable[[_Job, SopResult], None]) -> None:
+    futures = {pool.submit(job.function, *job.arguments): job for job in todo}  # all or, broken, none
+    for future in as_completed(futures):
+        job = futures[future]
+        try:
+            result = future.result()
+        except Exception:  # the worker itself died (killed, out of memory): this job fails
+            result = _internal_error(job.slug, job.office, job.kind)
+        finished(job, result)

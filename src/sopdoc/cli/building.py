@@ -93,10 +93,20 @@ def build_everything(request: BuildRequest) -> bool:
             _say_again(record.said, request, started)
             return True
         RunRecord.discard(record_path)
-        built = build_locked(request)
+        from sopdoc.build.pipeline import warm_workers
+
+        with warm_workers(request.jobs) if _many_sources(request.paths) else contextlib.nullcontext() as workers:
+            built = build_locked(request, workers=workers)
         if built.ok:
             RunRecord(inputs, outputs_digest(request.out, site_dir, not_outputs), built.said).save(record_path)
         return built.ok
+
+
+WARM_FROM = 100  # source files: from here, loading them takes long enough to warm the workers meanwhile
+
+
+def _many_sources(paths: list[Path]) -> bool:
+    return sum(1 for path in paths if path.is_dir() for _ in path.glob("*/*.yml")) >= WARM_FROM
 
 
 def _request_words(request: BuildRequest) -> list[str]:
@@ -146,10 +156,10 @@ class Built:
     said: dict | None = None  # what a build with nothing changed says again (see _say_again)
 
 
-def build_locked(request: BuildRequest, screen_first: bool = False) -> Built:
+def build_locked(request: BuildRequest, screen_first: bool = False, workers=None) -> Built:
     """The build, under the output folder's lock. `screen_first` (`sopdoc serve`): the SOPs'
     documents, the site, and only then the decrees' bundles and the site again, so that a changed
-    page is on screen before the slow bundles are done."""
+    page is on screen before the slow bundles are done. `workers`: render in this started pool."""
     from sopdoc.build.outputs import SOURCE_CACHE_FILE
     from sopdoc.site.config import find_site_config, site_url_of
 
@@ -164,13 +174,13 @@ def build_locked(request: BuildRequest, screen_first: bool = False) -> Built:
     site_url = site_url_of(site_config) if site_config else None
     skipped_site = _why_no_site(request, site_config)
     if screen_first and skipped_site is None:
-        results = _build_documents(project, request, site_url, decrees=False)
+        results = _build_documents(project, request, site_url, decrees=False, workers=workers)
         if (not any(result.error for result in results) and _decree_documents_exist(project, request.out)
                 and _build_site(project, request, site_config, results).mode != UNCHANGED):
             click.echo(f"situs diperbarui dalam {time.monotonic() - started:.1f} detik")
-        results = _build_documents(project, request, site_url, reported=("keputusan",))
+        results = _build_documents(project, request, site_url, reported=("keputusan",), workers=workers)
     else:
-        results = _build_documents(project, request, site_url)
+        results = _build_documents(project, request, site_url, workers=workers)
     failures = [result for result in results if result.error]
     site: dict = {"skipped": skipped_site}
     if skipped_site is None and not failures:
@@ -234,7 +244,7 @@ class _DocumentReport:
 
 
 def _build_documents(project: Project, request: BuildRequest, site_url: str | None, *, decrees: bool = True,
-                     reported: tuple[str, ...] = ("sop", "keputusan")) -> list:
+                     reported: tuple[str, ...] = ("sop", "keputusan"), workers=None) -> list:
     """Every SOP's documents and (with `decrees`) every decree's, with progress (a bar on a
     terminal, else a line per document of the kinds `reported`) and the counts of those kinds;
     returns every result."""
@@ -248,7 +258,8 @@ def _build_documents(project: Project, request: BuildRequest, site_url: str | No
 
     def run(progress):
         return build_documents(sops, request.formats, request.out, jobs=request.jobs, force=request.force,
-                               progress=progress, site_url=site_url, keep_signed=request.strict, decrees=decrees)
+                               progress=progress, site_url=site_url, keep_signed=request.strict, decrees=decrees,
+                               workers=workers)
 
     if interactive:
         with click.progressbar(length=len(sops) + decree_count, label="Membangun", show_pos=True) as bar:
