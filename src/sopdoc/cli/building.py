@@ -181,8 +181,6 @@ def build_locked(request: BuildRequest, screen_first: bool = False, workers=None
         results = _build_documents(project, request, site_url, reported=("keputusan",), workers=workers)
     else:
         results = _build_documents(project, request, site_url, workers=workers)
-    if workers is not None:
-        workers.shutdown(wait=False)  # the documents are done: their processes end while the site is built
     failures = [result for result in results if result.error]
     site: dict = {"skipped": skipped_site}
     if skipped_site is None and not failures:
