@@ -94,7 +94,7 @@ def render_sop(sop: Sop, formats: tuple[str, ...], out: Path, site_url: str | No
         return _internal_error(sop.slug, sop.office.slug, "sop")
 
 
-def _warm_worker() -> None:
+def warm_renderers() -> None:
     """Import the heavy renderers once per worker, not once per SOP, and compile the templates."""
     import docx  # noqa: F401
 
@@ -121,7 +121,7 @@ def warm_workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
     if workers == 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=warm_renderers) as pool:
         for _ in range(workers):
             pool.submit(_ready)  # each submit while the others still warm up starts one more
         yield pool
@@ -168,9 +168,12 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
         if progress:
             progress(result)
 
-    def finished(job: _Job, result: SopResult) -> None:
-        state.record(job.state_name, None if result.error else job.key, result.written)
-        reported(replace(result, key=job.key))
+    def recorded(then: Callable[[SopResult], None]) -> Callable[[_Job, SopResult], None]:
+        """A finished job's files recorded in the state, then its result passed to `then`."""
+        def finished(job: _Job, result: SopResult) -> None:
+            state.record(job.state_name, None if result.error else job.key, result.written)
+            then(replace(result, key=job.key))
+        return finished
 
     sop_keys: dict[tuple[str, str], str] = {}
     todo = []
@@ -182,7 +185,7 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
             reported(SopResult(sop.slug, sop.office.slug, paths, skipped=True, key=key))
         else:
             todo.append(job)
-    _run(todo, jobs, state, finished, workers)
+    _run(todo, jobs, state, recorded(reported), workers)
 
     bundle_formats = decree_formats(formats) if decrees else ()
     failed = {(r.office, r.slug) for r in results if r.error}
@@ -203,11 +206,7 @@ def build(sops: list[Sop], formats: tuple[str, ...], out: Path, *, jobs: int | N
                 parts.done(SopResult(slug, office.slug, (path,), skipped=True, key=key, kind="keputusan"))
             else:
                 todo.append(job)
-
-    def finished_part(job: _Job, result: SopResult) -> None:
-        state.record(job.state_name, None if result.error else job.key, result.written)
-        parts.done(replace(result, key=job.key))
-    _run(todo, jobs, state, finished_part, workers)
+    _run(todo, jobs, state, recorded(parts.done), workers)
     state.save()
     return sorted(results, key=lambda r: (r.office, r.kind != "sop", r.slug))
 
@@ -270,7 +269,7 @@ def _run(todo: list[_Job], jobs: int | None, state: BuildState, finished: Callab
         for job in todo:
             finished(job, job.function(*job.arguments))
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=warm_renderers) as pool:
         _run_in(pool, todo, finished)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sopdoc.fileio import write_atomic
+from sopdoc.fingerprint import stat_stamp
 
 SAVE_INTERVAL = 1.0  # seconds: how long a finished document may go unrecorded
 
@@ -41,7 +42,7 @@ class BuildState:
             stats = [os.stat(path) for path in paths]
         except OSError:
             return None
-        return " ".join([key, *(f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}" for stat in stats)])
+        return " ".join([key, *map(stat_stamp, stats)])
 
     def is_current(self, name: str, key: str, paths: Iterable[Path]) -> bool:
         entry = self._keys.get(name)

@@ -23,19 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sopdoc.fileio import write_atomic
-from sopdoc.fingerprint import code_fingerprint
+from sopdoc.fingerprint import code_fingerprint, digest_of, stat_stamp
+from sopdoc.sources.loader import not_the_clerks
 
 _RECORD_VERSION = "1"
 HASHED_UP_TO = 8 * 2**20  # bytes: a larger file (a scan left beside the sources) is compared by its stat
 
 
-def _hidden(name: str) -> bool:
-    return name.startswith(".")
-
-
 def _walk(root: Path) -> Iterable[tuple[str, os.DirEntry | None]]:
-    """(path below `root`, entry) for every folder and file under `root`, in name order, hidden
-    ones left out (the loader never reads them); folder links are followed, each folder once."""
+    """(path below `root`, entry) for every folder and file under `root`, in name order, but those
+    the loader passes over without a word (hidden files, editors' leftovers: their coming and going
+    changes nothing); folder links are followed, each folder once."""
     seen: set[tuple[int, int]] = set()
 
     def below(folder: str, relative: str):
@@ -45,7 +43,7 @@ def _walk(root: Path) -> Iterable[tuple[str, os.DirEntry | None]]:
                 return
             seen.add((status.st_dev, status.st_ino))
             with os.scandir(folder) as listing:
-                entries = sorted((entry for entry in listing if not _hidden(entry.name)), key=lambda e: e.name)
+                entries = sorted((entry for entry in listing if not not_the_clerks(entry.name)), key=lambda e: e.name)
         except OSError:
             return
         for entry in entries:
@@ -65,26 +63,18 @@ def _file_state(path: str, contents: bool) -> str:
         if contents and status.st_size <= HASHED_UP_TO:
             with open(path, "rb") as stream:
                 return hashlib.sha256(stream.read()).hexdigest()
-        return f"{status.st_ino}:{status.st_size}:{status.st_mtime_ns}"
+        return stat_stamp(status)
     except OSError as exc:
         return f"unreadable {exc.errno}"
 
 
-def _tree_parts(root: Path, contents: bool, leave_out: frozenset[str] = frozenset()) -> Iterable[str]:
+def _tree_parts(root: Path, contents: bool) -> Iterable[str]:
     yield f"tree {root.resolve() if root.exists() else root}"
     if root.is_file():
         yield _file_state(str(root), contents)
         return
     for name, entry in _walk(root):
-        if name not in leave_out:
-            yield name if entry is None else f"{name} {_file_state(entry.path, contents)}"
-
-
-def _digest(parts: Iterable[str]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    return digest.hexdigest()
+        yield name if entry is None else f"{name} {_file_state(entry.path, contents)}"
 
 
 def inputs_digest(request: Iterable[str], sources: Iterable[Path], files: Iterable[Path]) -> str:
@@ -98,19 +88,19 @@ def inputs_digest(request: Iterable[str], sources: Iterable[Path], files: Iterab
             yield from _tree_parts(source.parent if source.is_file() else source, contents=True)
         for path in files:
             yield from _tree_parts(path, contents=True)
-    return _digest(parts())
+    return digest_of(*parts())
 
 
-def outputs_digest(out: Path, site_dir: Path | None, leave_out: Iterable[str]) -> str:
-    """Every file the build left under `out` (but `leave_out`) and in `site_dir`, by its stat: a
-    file sopdoc writes is always a new inode, so a rewritten, deleted or added file shows."""
-    left_out = frozenset(leave_out)
+def outputs_digest(out: Path, site_dir: Path | None) -> str:
+    """Every file the build left under `out` and in `site_dir`, by its stat: a file sopdoc writes
+    is always a new inode, so a rewritten, deleted or added file shows. sopdoc's own records and
+    lock are hidden files, left out as the sources' are."""
 
     def parts():
-        yield from _tree_parts(out, contents=False, leave_out=left_out)
+        yield from _tree_parts(out, contents=False)
         if site_dir is not None:
             yield from _tree_parts(site_dir, contents=False)
-    return _digest(parts())
+    return digest_of(*parts())
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def build_everything(request: BuildRequest) -> bool:
     """Documents, then the site, holding the output folder's lock (refused while another build
     holds it, or with `wait`, after it); prints progress and problems. False when anything failed.
     When nothing changed since the last build that succeeded, says again what it said, at once."""
-    from sopdoc.build.outputs import BUILD_LOCK_FILE, RUN_RECORD_FILE
+    from sopdoc.build.outputs import RUN_RECORD_FILE
     from sopdoc.build.unchanged import RunRecord, inputs_digest, outputs_digest
     from sopdoc.site.config import find_site_config, site_dir_of
 
@@ -87,9 +87,7 @@ def build_everything(request: BuildRequest) -> bool:
         site_dir = site_dir_of(site_config) if site_config else None
         inputs = inputs_digest(_request_words(request), request.paths, [site_config] if site_config else [])
         record = None if request.force else RunRecord.read(record_path)
-        not_outputs = (RUN_RECORD_FILE, BUILD_LOCK_FILE)
-        if record is not None and record.inputs == inputs and record.outputs == outputs_digest(
-                request.out, site_dir, not_outputs):
+        if record is not None and record.inputs == inputs and record.outputs == outputs_digest(request.out, site_dir):
             _say_again(record.said, request, started)
             return True
         RunRecord.discard(record_path)
@@ -98,7 +96,7 @@ def build_everything(request: BuildRequest) -> bool:
         with warm_workers(request.jobs) if _many_sources(request.paths) else contextlib.nullcontext() as workers:
             built = build_locked(request, workers=workers)
         if built.ok:
-            RunRecord(inputs, outputs_digest(request.out, site_dir, not_outputs), built.said).save(record_path)
+            RunRecord(inputs, outputs_digest(request.out, site_dir), built.said).save(record_path)
         return built.ok
 
 
@@ -166,7 +164,7 @@ def build_locked(request: BuildRequest, screen_first: bool = False, workers=None
     started = time.monotonic()
     project, diagnostics = load(request.paths, cache_file=request.out / SOURCE_CACHE_FILE)
     said_diagnostics = report_lines(diagnostics, err=True)
-    if report(diagnostics, request.strict, err=True):
+    if report(diagnostics, request.strict, err=True, lines=said_diagnostics):
         return Built(False)
     if request.draft:
         project = project.as_drafts()

@@ -293,9 +293,10 @@ def report_lines(diagnostics: Diagnostics, err: bool) -> list[str]:
     return lines
 
 
-def report(diagnostics: Diagnostics, strict: bool, err: bool) -> bool:
-    """Print the diagnostics and their count; True when the run must fail."""
-    for line in report_lines(diagnostics, err):
+def report(diagnostics: Diagnostics, strict: bool, err: bool, lines: list[str] | None = None) -> bool:
+    """Print the diagnostics and their count (`lines`, when already made by report_lines); True
+    when the run must fail."""
+    for line in report_lines(diagnostics, err) if lines is None else lines:
         click.echo(line, err=err)
     return bool(diagnostics.error_count or (strict and diagnostics.warning_count))
 

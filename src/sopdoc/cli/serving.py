@@ -20,12 +20,14 @@ from sopdoc.model import Project
 def _warm_renderers() -> None:
     """While serve waits for the first edit: import what a one-SOP rebuild runs in this process
     and the first build may not have (it rendered in worker processes, and its site may not have
-    changed): the renderers and MkDocs with Material's plugins."""
-    import docx  # noqa: F401
+    changed): the renderers, as a build's workers do, and MkDocs with Material's plugins."""
     import material.plugins.search.plugin  # noqa: F401
     import material.plugins.tags.plugin  # noqa: F401
     import mkdocs.commands.build  # noqa: F401
-    import sopdoc.render.pdf  # noqa: F401  (WeasyPrint)
+
+    from sopdoc.build.pipeline import warm_renderers
+
+    warm_renderers()
 
 
 @cli.command()

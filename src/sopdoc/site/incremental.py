@@ -29,21 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sopdoc.fileio import write_atomic
+from sopdoc.site.result import FULL, PARTIAL, UNCHANGED
 
 SITE_STATE_FILE = ".sopdoc-situs.json"  # in the output folder, beside .sopdoc-build.json
-_STATE_VERSION = 1
+_STATE_VERSION = 2
 ASSETS = "assets/"  # the stylesheet: a change rebuilds everything
 LISTING_MARKER = b"<!-- material/tags"  # a page holding a tag listing (it lists every page)
 _DIRTY_NOTICE = "A 'dirty' build is being performed"
 SEARCH_INDEX = "search/search_index.json"
-
-
-def digest_of(*parts: bytes | str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def front_matter_of(text: bytes) -> bytes:
@@ -63,7 +56,7 @@ class SiteState:
     config: str  # the configuration, theme overrides, versions, the site's date
     files: dict[str, str]  # docs tree: page/asset -> digest of its bytes, document -> its file stamp
     fronts: dict[str, str]  # page -> digest of its front matter
-    keys: dict[str, list[str]]  # SOP and office page -> [its key, digest of its text]
+    keys: dict[str, str]  # SOP and office page -> its key (its text's digest is in `files`)
     site: str  # signature of site/ after the build
     page_count: int = 0
     stale: list[str] = field(default_factory=list)  # stale signed copies, for the warning
@@ -84,19 +77,18 @@ class SiteState:
 
     def page_text(self, docs: Path, name: str, key: str) -> bytes | None:
         """The page `name` as the last build wrote it for `key`, if it is still on disk as written."""
-        recorded = self.keys.get(name)
-        if recorded is None or recorded[0] != key:
+        if self.keys.get(name) != key or name not in self.files:
             return None
         try:
             text = (docs / name).read_bytes()
         except OSError:
             return None
-        return text if hashlib.sha256(text).hexdigest() == recorded[1] else None
+        return text if hashlib.sha256(text).hexdigest() == self.files[name] else None
 
 
 @dataclass(frozen=True)
 class Plan:
-    kind: str  # "none", "partial" or "full"
+    kind: str  # UNCHANGED (nothing to build), PARTIAL or FULL: what the site build then did
     read: frozenset[str] = frozenset()  # pages MkDocs reads (the changed ones and the tag listings)
     write: frozenset[str] = frozenset()  # files MkDocs writes: the changed pages and documents
     reason: str = ""
@@ -106,20 +98,20 @@ def plan_build(previous: SiteState | None, config: str, files: dict[str, str], f
                listings: set[str]) -> Plan:
     """What to build, given the last build's record (None: unknown, or site/ changed since)."""
     if previous is None:
-        return Plan("full", reason="tidak ada catatan build sebelumnya")
+        return Plan(FULL, reason="tidak ada catatan build sebelumnya")
     if previous.config != config:
-        return Plan("full", reason="konfigurasi berubah")
+        return Plan(FULL, reason="konfigurasi berubah")
     if files == previous.files:
-        return Plan("none")
+        return Plan(UNCHANGED)
     if files.keys() != previous.files.keys():
-        return Plan("full", reason="daftar halaman atau berkas berubah")
+        return Plan(FULL, reason="daftar halaman atau berkas berubah")
     changed = {name for name, value in files.items() if previous.files[name] != value}
     pages = {name for name in changed if name.endswith(".md")}
     if any(fronts.get(name) != previous.fronts.get(name) for name in pages):
-        return Plan("full", reason="judul, deskripsi, atau kategori halaman berubah")
+        return Plan(FULL, reason="judul, deskripsi, atau kategori halaman berubah")
     if any(name.startswith(ASSETS) for name in changed) or changed & listings:
-        return Plan("full", reason="aset atau halaman kategori berubah")
-    return Plan("partial", frozenset(pages | listings), frozenset(changed))
+        return Plan(FULL, reason="aset atau halaman kategori berubah")
+    return Plan(PARTIAL, frozenset(pages | listings), frozenset(changed))
 
 
 class _DirtyNoticeFilter(logging.Filter):

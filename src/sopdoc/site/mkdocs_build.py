@@ -28,13 +28,13 @@ from sopdoc.build.outputs import SITE_CONFIG_FILE, SITE_DOCS_FOLDER, SITE_LOCK_F
 from sopdoc.errors import SopdocError
 from sopdoc.build.lock import FolderLock
 from sopdoc.fileio import replace_folder, write_atomic
-from sopdoc.fingerprint import code_fingerprint
+from sopdoc.fingerprint import code_fingerprint, digest_of, stat_stamp
 from sopdoc.logs import collected_log
 from sopdoc.model import Project
 from sopdoc.reproducible import epoch_of, source_date_epoch
 from sopdoc.site.config import site_dir_of
 from sopdoc.site.incremental import (
-    LISTING_MARKER, SEARCH_INDEX, SITE_STATE_FILE, IndexMismatch, Plan, SiteState, digest_of, dirty_notice_dropped,
+    LISTING_MARKER, SEARCH_INDEX, SITE_STATE_FILE, IndexMismatch, Plan, SiteState, dirty_notice_dropped,
     front_matter_of, link_unchanged, merged_search_index, partial_plugin, plan_build,
 )
 from sopdoc.site.pages import SiteTree, model_key, navigation, site_pages
@@ -69,9 +69,10 @@ def site_name_of(config: Path) -> str:
     return str(values.get("site_name") or "Standar Operasional Prosedur")
 
 
-def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
+def sync_tree(root: Path, files: dict[str, bytes | Path], known: frozenset[str] = frozenset()) -> None:
     """Make `root` hold exactly `files`: rewrite what changed, link built documents in, remove the
-    rest. Unchanged files keep their mtime, so MkDocs and rsync see no change."""
+    rest. Unchanged files keep their mtime, so MkDocs and rsync see no change. `known`: files
+    already read back from `root` as they are given, not compared again."""
     root.mkdir(parents=True, exist_ok=True)
     present = folder_files(root)
     base = str(root)
@@ -91,6 +92,8 @@ def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
             except OSError:  # another file system: copy instead
                 shutil.copyfile(content, staging)
             os.replace(staging, target)
+        elif relative in known and current is not None:
+            continue
         elif current is None or current.st_size != len(content) or Path(target).read_bytes() != content:
             write_atomic(Path(target), content)
     unwanted = [relative for relative in present if relative not in files]
@@ -132,36 +135,37 @@ def _theme_files() -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(THEME_OVERRIDES.iterdir())}
 
 
-def inputs_stamp(project: Project, out: Path, project_config: Path, site_dir: Path, theme: dict[str, bytes],
-                 sop_keys: dict[tuple[str, str], str]) -> str:
+def inputs_stamp(project: Project, out: Path, project_config: Path, site_dir: Path, theme_parts: list[bytes | str],
+                 sop_keys: dict[tuple[str, str], str], versions: str, config_bytes: bytes) -> str:
     """A digest of everything the site is made from, cheap enough for every build: sopdoc's code
     and the site packages' versions, mkdocs.yml, the theme overrides, each office and the key of
     each SOP's model, and the stamp of every file in each office's output folder (the documents
-    and their signed copies)."""
-    parts: list[bytes | str] = [_STAMP_VERSION, code_fingerprint(), _versions(), str(project_config),
-                                project_config.read_bytes(), str(site_dir), str(out.resolve())]
-    for name, data in theme.items():
-        parts += [name, data]
+    and their signed copies). `theme_parts`, `versions`, `config_bytes`: the theme's names and
+    bytes, the site packages' versions and mkdocs.yml's bytes, read once for both digests."""
+    parts: list[bytes | str] = [_STAMP_VERSION, code_fingerprint(), versions, str(project_config),
+                                config_bytes, str(site_dir), str(out.resolve()), *theme_parts]
     for entry in project.offices:
         office = entry.office
         parts.append(repr(office))
         parts += [f"{sop.slug} {sop_keys[(office.slug, sop.slug)]} {sop.is_draft}" for sop in entry.sops]
-        parts += [f"{name} {stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+        parts += [f"{name} {stat_stamp(stat)}"
                   for name, stat in sorted(folder_files(out / office.slug).items())]
     return digest_of(*parts)
 
 
-def _describe(tree: SiteTree) -> tuple[dict[str, str], dict[str, str], set[str]]:
+def _describe(tree: SiteTree, previous: SiteState | None) -> tuple[dict[str, str], dict[str, str], set[str]]:
     """What MkDocs reads of the docs tree: each file's digest (a document's stamp), each page's
-    front matter, and the pages holding a tag listing."""
+    front matter, and the pages holding a tag listing. A page the tree reused from the `previous`
+    build has the digests recorded then (its bytes were checked against them)."""
     files, fronts, listings = {}, {}, set()
     for name, content in tree.files.items():
         if isinstance(content, Path):
             files[name] = "berkas " + file_stamp(content)
             continue
-        files[name] = hashlib.sha256(content).hexdigest()
+        reused = previous is not None and name in tree.reused
+        files[name] = previous.files[name] if reused else hashlib.sha256(content).hexdigest()
         if name.endswith(".md"):
-            fronts[name] = hashlib.sha256(front_matter_of(content)).hexdigest()
+            fronts[name] = previous.fronts[name] if reused else hashlib.sha256(front_matter_of(content)).hexdigest()
             if LISTING_MARKER in content:
                 listings.add(name)
     return files, fronts, listings
@@ -186,7 +190,7 @@ def _run_mkdocs(config_path: Path, site_dir: Path, plan: Plan,
         with collected_log("mkdocs") as log:
             try:
                 config = load_config(str(config_path), site_dir=str(staging), strict=True)
-                if plan.kind == "full":
+                if plan.kind == FULL:
                     mkdocs_build(config)
                     rebuilt = None
                 else:
@@ -196,7 +200,7 @@ def _run_mkdocs(config_path: Path, site_dir: Path, plan: Plan,
                     rebuilt = len(partial.built)
             except (MkDocsException, SystemExit, OSError) as exc:
                 raise _mkdocs_failed(exc, log.messages) from None
-        if plan.kind == "partial":
+        if plan.kind == PARTIAL:
             index = staging / SEARCH_INDEX
             if index.is_file() or (site_dir / SEARCH_INDEX).is_file():
                 try:
@@ -242,10 +246,12 @@ def _build_site(project: Project, out: Path, project_config: Path, sop_keys: dic
     site_dir = site_dir_of(project_config)
     site_name = site_name_of(project_config)
     theme = _theme_files()
+    theme_parts = [part for name, data in theme.items() for part in (name, data)]
+    versions, config_bytes = _versions(), project_config.read_bytes()
     given = sop_keys or {}
     keys = {(sop.office.slug, sop.slug): given.get((sop.office.slug, sop.slug)) or model_key(sop)
             for sop in project.sops}
-    stamp = inputs_stamp(project, out, project_config, site_dir, theme, keys)
+    stamp = inputs_stamp(project, out, project_config, site_dir, theme_parts, keys, versions, config_bytes)
     state_path = out / SITE_STATE_FILE
 
     # One site build at a time beside mkdocs.yml (two output folders may share it); under the lock,
@@ -264,26 +270,25 @@ def _build_site(project: Project, out: Path, project_config: Path, sop_keys: dic
         docs = out / SITE_DOCS_FOLDER
         cached = (lambda name, key: previous.page_text(docs, name, key)) if previous is not None else None
         tree = site_pages(project, out, site_name, sop_keys=keys, cached=cached)
-        sync_tree(docs, tree.files)
+        sync_tree(docs, tree.files, tree.reused)
         sync_tree(out / SITE_THEME_FOLDER, theme)
         config_path = write_config(out, project_config, site_dir, navigation(project))
         epoch = epoch_of(newest_date(project))
-        config = digest_of(_versions(), code_fingerprint(), config_path.read_bytes(), project_config.read_bytes(),
-                           *(part for name, data in theme.items() for part in (name, data)), str(epoch), str(site_dir))
-        files, fronts, listings = _describe(tree)
+        config = digest_of(versions, code_fingerprint(), config_path.read_bytes(), config_bytes, *theme_parts,
+                           str(epoch), str(site_dir))
+        files, fronts, listings = _describe(tree, previous)
         plan = plan_build(previous, config, files, fronts, listings)
         rebuilt = 0
-        if plan.kind != "none":
+        if plan.kind != UNCHANGED:
             with source_date_epoch(epoch):
                 try:
                     rebuilt, site_files = _run_mkdocs(config_path, site_dir, plan, site_files)
                 except IndexMismatch as exc:
-                    plan = Plan("full", reason=f"indeks pencarian tidak cocok ({exc})")
+                    plan = Plan(FULL, reason=f"indeks pencarian tidak cocok ({exc})")
                     rebuilt, site_files = _run_mkdocs(config_path, site_dir, plan, site_files)
             signature = signature_of(site_files)
         pages = sum(1 for name in tree.files if name.endswith(".md"))
         rebuilt = pages if rebuilt is None else rebuilt
-        SiteState(str(site_dir), stamp, config, files, fronts, {name: [key, files[name]] for name, key in tree.keys.items()},
+        SiteState(str(site_dir), stamp, config, files, fronts, dict(tree.keys),
                   signature, pages, [str(path) for path in tree.stale_signatures]).save(state_path)
-    mode = {"none": UNCHANGED, "partial": PARTIAL, "full": FULL}[plan.kind]
-    return SiteResult(site_dir, pages, tree.stale_signatures, mode, rebuilt, plan.reason)
+    return SiteResult(site_dir, pages, tree.stale_signatures, plan.kind, rebuilt, plan.reason)

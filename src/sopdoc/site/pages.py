@@ -12,7 +12,6 @@ whose key is unchanged since the last site build is taken as it was, not rendere
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from sopdoc.build.outputs import decree_stem, sop_path
-from sopdoc.fingerprint import code_fingerprint
+from sopdoc.fingerprint import code_fingerprint, digest_of
 from sopdoc.indonesian import format_date
 from sopdoc.model import Instansi, Keputusan, Langkah, OfficeSops, Project, Sop, decrees_with_members
 from sopdoc.render.content import identity_dates, identity_grid, lampiran_heading, office_address
@@ -136,6 +135,7 @@ class SiteTree:
     files: dict[str, bytes | Path]  # relative path -> page text, or a document to publish as is
     stale_signatures: tuple[Path, ...]  # signed copies of older builds, published unsigned instead
     keys: dict[str, str] = field(default_factory=dict)  # SOP and office pages: path -> what it is made from
+    reused: frozenset[str] = frozenset()  # pages whose text is the earlier build's, still on disk as written
 
 
 def published(project: Project) -> Project:
@@ -152,11 +152,7 @@ def model_key(sop: Sop) -> str:
 
 
 def _digest(*parts: object) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(repr(part).encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return digest_of(*(repr(part) for part in parts))
 
 
 def _offered(downloads: Downloads) -> list[tuple[str, str]]:
@@ -166,12 +162,12 @@ def _offered(downloads: Downloads) -> list[tuple[str, str]]:
 
 
 def site_pages(project: Project, out: Path, site_name: str, *,
-               sop_keys: Mapping[tuple[str, str], str] | None = None,
+               sop_keys: Mapping[tuple[str, str], str],
                cached: Callable[[str, str], bytes | None] | None = None) -> SiteTree:
     """The docs tree of the whole site, from the model and the documents built under `out`. Drafts
     are left out, and so is a decree with a draft lampiran (its documents are drafts too).
 
-    `sop_keys`: (office slug, SOP slug) -> a digest of the SOP's model (see `model_key`).
+    `sop_keys`: (office slug, SOP slug) -> a digest of the SOP's model (see `model_key`), for every SOP.
     `cached(path, key)`: the page written for `key` by an earlier build, or None."""
     files: dict[str, bytes | Path] = {
         "index.md": home_page(published(project), site_name).encode(),
@@ -179,6 +175,7 @@ def site_pages(project: Project, out: Path, site_name: str, *,
         STYLESHEET: (TEMPLATES / "sopdoc.css").read_bytes(),
     }
     keys: dict[str, str] = {}
+    reused: set[str] = set()
     stale: list[Path] = []
 
     def publish(office: Instansi, stem: str) -> Downloads:
@@ -192,15 +189,13 @@ def site_pages(project: Project, out: Path, site_name: str, *,
     def page(name: str, key: str, render: Callable[[], str]) -> None:
         keys[name] = key
         text = cached(name, key) if cached else None
+        if text is not None:
+            reused.add(name)
         files[name] = text if text is not None else render().encode()
-
-    def key_of(sop: Sop) -> str:
-        found = sop_keys.get((sop.office.slug, sop.slug)) if sop_keys else None
-        return found or model_key(sop)
 
     for entry in project.offices:
         office = entry.office
-        sop_key = {sop.slug: key_of(sop) for sop in entry.sops}
+        sop_key = {sop.slug: sop_keys[(office.slug, sop.slug)] for sop in entry.sops}
         decrees = [(decree, publish(office, decree_stem(decree)), members)
                    for decree, _, members in decrees_with_members(list(entry.sops))
                    if not any(sop.is_draft for sop in members)]
@@ -216,7 +211,7 @@ def site_pages(project: Project, out: Path, site_name: str, *,
             page(f"{office.slug}/{sop.slug}.md", key,
                  lambda sop=sop, svg=svg, downloads=downloads: sop_page(sop, svg.read_bytes(), downloads))
             files[f"{office.slug}/{sop.slug}.svg"] = svg
-    return SiteTree(files, tuple(stale), keys)
+    return SiteTree(files, tuple(stale), keys, frozenset(reused))
 
 
 def navigation(project: Project) -> list[dict[str, str]]:

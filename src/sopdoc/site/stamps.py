@@ -12,6 +12,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from sopdoc.fingerprint import stat_stamp
+
 
 def file_stamp(path: Path) -> str:
     """inode:size:mtime of `path`, or "-" when there is none."""
@@ -19,7 +21,7 @@ def file_stamp(path: Path) -> str:
         stat = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return "-"
-    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+    return stat_stamp(stat)
 
 
 def folder_files(folder: Path) -> dict[str, os.stat_result]:
@@ -39,14 +41,9 @@ def folder_files(folder: Path) -> dict[str, os.stat_result]:
     return found
 
 
-def folder_signature(folder: Path) -> str:
-    """A digest of the names, sizes and modification times of every file under `folder`
-    ("-" when it is not a folder)."""
-    return signature_of(folder_files(folder)) if folder.is_dir() else "-"
-
-
 def signature_of(files: dict[str, os.stat_result]) -> str:
-    """`folder_signature` of a folder whose files are `files` (see folder_files)."""
+    """A digest of the names, sizes and modification times of `files` (see folder_files): a
+    folder's signature."""
     digest = hashlib.sha256()
     for name, stat in sorted(files.items()):
         digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())

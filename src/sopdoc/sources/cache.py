@@ -53,9 +53,13 @@ def _decode(value: Any) -> Any:
     raise ValueError(tag)
 
 
-def declared_keys(paths, table: str) -> list[str]:
-    """The keys written under `table` (`pejabat`, `pelaksana`, ...) among the located `paths`."""
-    return [at[1] for at in paths if len(at) == 2 and at[0] == table and isinstance(at[1], str) and at[1] != "@key"]
+def declared_tables(paths) -> dict[str, list[str]]:
+    """table -> the keys written under it (`pejabat`, `pelaksana`, ...), among the located `paths`."""
+    tables: dict[str, list[str]] = {}
+    for at in paths:
+        if len(at) == 2 and isinstance(at[1], str) and at[1] != "@key":
+            tables.setdefault(at[0], []).append(at[1])
+    return tables
 
 
 class LocationMap:
@@ -79,11 +83,6 @@ class LocationMap:
 
     def declared(self, table: str) -> list[str]:
         return list(self._declared.get(table, ()))
-
-
-def _declared_tables(locations: dict) -> dict[str, list[str]]:
-    tables = {at[0] for at in locations if len(at) == 2}
-    return {table: keys for table in sorted(map(str, tables)) if (keys := declared_keys(locations, table))}
 
 
 class CheckCache:
@@ -126,7 +125,7 @@ class CheckCache:
                 "sha": self._digest(data),
                 "values": _encode(values),
                 "locations": {repr(at): [loc.line, loc.col] for at, loc in locations.items()},
-                "declared": _declared_tables(locations),
+                "declared": declared_tables(locations),
                 "diagnostics": [[d.severity.value, d.code, d.location.line, d.location.col, d.message, d.hint]
                                 for d in diagnostics],
             }

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sopdoc.diagnostics import Diagnostics, Location
 from sopdoc.sources import suggest
-from sopdoc.sources.cache import CheckCache, LocationMap, declared_keys
+from sopdoc.sources.cache import CheckCache, LocationMap, declared_tables
 from sopdoc.sources.kinds import CheckContext
 from sopdoc.sources.records import Record, check
 from sopdoc.sources.located_yaml import load_yaml, read_source_bytes
@@ -51,7 +51,7 @@ class Located:
         """Keys written under a table of the file (`pejabat`, `pelaksana`, ...), valid or not."""
         if isinstance(self.ctx.locations, LocationMap):
             return self.ctx.locations.declared(table)
-        return declared_keys(self.ctx.locations, table)
+        return declared_tables(self.ctx.locations).get(table, [])
 
 
 def did_you_mean(name: str, options) -> str | None:

@@ -76,7 +76,7 @@ def discover(paths: list[Path]) -> Discovery:
 def _discover_tree(path: Path, found: Discovery) -> None:
     root, any_office = path.resolve(), False
     for child in sorted(path.iterdir()):
-        if _not_the_clerks(child) or (child.name.endswith(SCHEMA_SUFFIX) and child.is_file()):
+        if not_the_clerks(child.name) or (child.name.endswith(SCHEMA_SUFFIX) and child.is_file()):
             continue
         if child.is_dir() and any(is_source_file(f) for f in child.iterdir()):
             if not child.resolve().is_relative_to(root):
@@ -112,8 +112,9 @@ _WORD_SUFFIXES = (".doc", ".docx", ".odt", ".rtf")
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
-def _not_the_clerks(path: Path) -> bool:
-    return bool(_NOT_THE_CLERKS.match(path.name))
+def not_the_clerks(name: str) -> bool:
+    """A file or folder name sopdoc passes over without a word (see above)."""
+    return bool(_NOT_THE_CLERKS.match(name))
 
 
 def _files_below(folder: Path):
@@ -123,7 +124,7 @@ def _files_below(folder: Path):
     except OSError:  # unreadable: nothing in it can be read either, and check says nothing about it
         return
     for child in children:
-        if _not_the_clerks(child):
+        if not_the_clerks(child.name):
             continue
         if child.is_dir() and not child.is_symlink():
             yield from _files_below(child)

@@ -627,7 +627,7 @@ def _misplaced_item(source: _SourceText, at, mapping) -> tuple:
     line = source.line(at.line)
     rest = line[_key_col(line):].split("  #")[0].rstrip()
     return at.line + 1, at.column + 1, "butir daftar ('- ') di tempat yang seharusnya berisi kunci", \
-        (f"hapus '- ' bila baris ini kunci biasa" + (f" ('{rest}')" if rest else "")
+        ("hapus '- ' bila baris ini kunci biasa" + (f" ('{rest}')" if rest else "")
          + "; butir daftar hanya boleh di bawah kunci tanpa nilai, mis. 'kelengkapan:'")
 
 

@@ -39,9 +39,7 @@ def setup_styles(doc, body: TextStyle = BODY) -> None:
     """Document-wide styles and layout: the body font for every script, the flowchart's exact
     lines, and Word 2013 table placement (where the shapes expect the lanes). `body`: the plan's
     body text, which is BODY in every plan: so every lampiran has the same styles, and a bundle
-    set up with them holds any lampiran's body as it is."""
-    if PLAN_LINES_STYLE in [style.name for style in doc.styles]:
-        return
+    set up with them holds any lampiran's body as it is. `doc` is new: nothing is set up twice."""
     word_2013_layout(doc)
     normal = doc.styles["Normal"]
     set_font(normal, FONT_FAMILY, body.size_pt)
