@@ -53,15 +53,20 @@ class Diagnostic:
 
     def format(self) -> str:
         """`file:line:col: galat: message [SOPnnn]`, then `    saran: hint`: the shape of a
-        compiler's message, in the clerk's words."""
+        compiler's message, in the clerk's words. Each stays on its line: a value quoted in it that
+        holds a line break shows it as \\n."""
         loc = self.location
         text = (
             f"{loc.display_path()}:{loc.line}:{loc.col}: {SEVERITY_WORDS[self.severity]}: "
-            f"{self.message} [{self.code}]"
+            f"{_one_line(self.message)} [{self.code}]"
         )
         if self.hint:
-            text += f"\n    saran: {self.hint}"
+            text += f"\n    saran: {_one_line(self.hint)}"
         return text
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
 class Diagnostics:

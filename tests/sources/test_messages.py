@@ -313,3 +313,12 @@ def test_an_unknown_paper_lists_folio_beside_f4(tmp_path):
     assert reported(sources) == [
         (OFFICE_FILE, 3, 22, "error", "SOP115", "tata_letak: 'A5' bukan pilihan yang valid untuk 'kertas'",
          "pilihan: F4 (Folio), A4, Letter, Legal")]
+
+
+def test_a_value_with_a_line_break_is_quoted_on_the_message_s_own_line(tmp_path):
+    """Found by the mutation test: a quoted key holding a line break split its message in two,
+    and the second line looked like no message at all."""
+    sources = office_tree(tmp_path, sop=BASE_SOP.replace("  keputusan: sop-2024", "  keputusan: \"0\\n0\""))
+    lines = [d.format().splitlines() for d in diagnostics_of(sources) if d.code == "SOP115"]
+    assert lines and lines[0][0].endswith("'0\\n0' bukan kunci yang valid [SOP115]")
+    assert lines[0][1].startswith("    saran: ") and len(lines[0]) == 2
